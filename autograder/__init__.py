@@ -1,0 +1,3 @@
+"""Sandboxed, rubric-driven grading for a deep-learning NLP course."""
+
+__version__ = "0.1.0"

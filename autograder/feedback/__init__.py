@@ -1,0 +1,1 @@
+"""One grading result, many renderings: Gradescope JSON and terminal tables."""

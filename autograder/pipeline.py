@@ -1,0 +1,83 @@
+"""One submission through the whole pipeline: intake -> sandboxed run -> verdicts -> score.
+
+This is the unit of work that a local pool or a Dask worker runs; it returns a plain
+:class:`~autograder.scoring.GradeResult` and never raises for anything a student did.
+"""
+
+from __future__ import annotations
+
+import atexit
+import datetime as dt
+import secrets
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from .intake import IntakeError, student_name, unpack
+from .runner import GraderError, run_tests
+from .sandbox.process import prepare_runtime
+from .scoring import GradeResult, score_verdicts
+from .spec import Assignment, Rubric, SpecError
+
+SANDBOX_LAYERS = ["process", "rlimits"]
+
+_runtime_dir: Path | None = None
+
+
+def runtime_dir() -> Path:
+    """The child's runtime files, copied once per trusted process."""
+    global _runtime_dir
+    if _runtime_dir is None or not _runtime_dir.is_dir():
+        base = Path(tempfile.mkdtemp(prefix="autograder-runtime-"))
+        atexit.register(shutil.rmtree, base, True)
+        _runtime_dir = prepare_runtime(base)
+    return _runtime_dir
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def grade(
+    assignment: Assignment,
+    source: Path,
+    *,
+    student: str | None = None,
+    public: bool = False,
+    seed: str | None = None,
+) -> GradeResult:
+    """Grade one submission with the hidden graders (or the public tests when ``public``)."""
+    started, clock = _now(), time.monotonic()
+    seed = seed or secrets.token_hex(8)
+    result = GradeResult(
+        assignment=assignment.id, submission=str(source), student=student or student_name(source, assignment),
+        content_hash="", status="graded", score=0.0, max_score=0.0, tests=[], output="",
+        execution_time=0.0, seed=seed, grader_hash=assignment.grader_hash(), started_at=started, finished_at="",
+        sandbox={"layers": SANDBOX_LAYERS},
+    )
+    workspace = Path(tempfile.mkdtemp(prefix="autograder-"))
+    try:
+        rubric = None if public else assignment.rubric()
+        result.max_score = rubric.max_score if rubric else 0.0
+        work = workspace / "work"
+        try:
+            result.content_hash = unpack(Path(source), assignment, work)
+        except IntakeError as exc:
+            result.status, result.output = "rejected", f"Your submission could not be graded: {exc}"
+            return result
+        timeouts = (lambda name: assignment.public_timeout) if rubric is None else rubric.timeout_for
+        test_dir = assignment.public_tests if public else assignment.graders
+        verdicts = run_tests(test_dir, work, runtime_dir(), limits=assignment.limits, seed=seed, timeout_for=timeouts)
+        if rubric is None:
+            rubric = Rubric.one_point_per_test([v.name for v in verdicts], assignment.public_timeout)
+            result.max_score = rubric.max_score
+        result.tests = score_verdicts(verdicts, rubric)
+        result.score = round(sum(t.score for t in result.tests), 6)
+    except (GraderError, SpecError) as exc:
+        result.status, result.output, result.score = "error", f"Grading failed (not your fault): {exc}", 0.0
+    finally:
+        shutil.rmtree(workspace, ignore_errors=True)
+        result.execution_time = round(time.monotonic() - clock, 3)
+        result.finished_at = _now()
+    return result

@@ -1,0 +1,54 @@
+"""One trusted pytest session over a folder of graders, against one student workspace."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from .remote import StudentSession
+from .sandbox.limits import Limits
+from .testing import GradingPlugin, Verdict
+
+PYTEST_ARGS = [
+    "-p", "no:cacheprovider",   # nothing written next to the graders
+    "-p", "no:terminal",        # verdicts come from hooks, not from text
+    "-p", "no:randomly",
+    "--assert=plain",           # no rewritten assertion text: it would quote grader source
+    "--import-mode=importlib",  # graders of different assignments never clash in sys.modules
+    "-c", os.devnull,           # ignore any pytest configuration around the graders
+]
+
+
+class GraderError(Exception):
+    """The graders themselves are broken (an instructor problem, not a student one)."""
+
+
+def run_tests(
+    test_dir: Path,
+    workdir: Path,
+    runtime: Path,
+    *,
+    limits: Limits,
+    seed: str,
+    timeout_for: Callable[[str], float],
+) -> list[Verdict]:
+    if not test_dir.is_dir():
+        raise GraderError(f"{test_dir}: no test folder")
+    session = StudentSession(workdir, runtime, limits)
+    plugin = GradingPlugin(session, seed, timeout_for)
+    sink = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+            code = pytest.main([str(test_dir), "--rootdir", str(test_dir), *PYTEST_ARGS], plugins=[plugin])
+    finally:
+        session.close()
+    if plugin.collection_errors:
+        raise GraderError("the graders could not be collected:\n" + "\n".join(plugin.collection_errors))
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not plugin.verdicts:
+        raise GraderError(f"pytest ended with {code!r} on {test_dir}: {sink.getvalue()[-2000:]}")
+    return list(plugin.verdicts.values())

@@ -1,0 +1,220 @@
+"""Start, talk to and kill one student process.
+
+The trusted side never blocks without a deadline: every read waits in ``select`` on the
+answer pipe and the output pipe together, so a child that prints megabytes while
+computing cannot stall, and a child that never answers is killed with its whole process
+group when the deadline passes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .. import channel
+from .limits import Limits
+
+RUNTIME_FILES = {
+    "_autograder_child.py": Path(__file__).with_name("child.py"),
+    "_autograder_channel.py": Path(__file__).parent.parent / "channel.py",
+}
+
+
+class Deadline(Exception):
+    """The student process did not answer in time (it has been killed)."""
+
+
+class ProcessEnded(Exception):
+    """The student process closed the channel or exited."""
+
+    def __init__(self, returncode: int | None):
+        super().__init__(returncode)
+        self.returncode = returncode
+
+
+def prepare_runtime(directory: Path) -> Path:
+    """Copy the child's entry point and the channel codec into a private directory."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, source in RUNTIME_FILES.items():
+        shutil.copyfile(source, directory / name)
+    return directory
+
+
+def scrubbed_environment(workdir: Path) -> dict[str, str]:
+    """Nothing from the grader's environment reaches student code but these."""
+    return {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": str(workdir),
+        "TMPDIR": str(workdir),
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "TOKENIZERS_PARALLELISM": "false",
+    }
+
+
+class StudentProcess:
+    """One sandboxed interpreter serving one submission's workspace."""
+
+    def __init__(self, workdir: Path, runtime: Path, limits: Limits, python: str = sys.executable):
+        self.workdir = workdir
+        self.runtime = runtime
+        self.limits = limits
+        self.python = python
+        self.proc: subprocess.Popen | None = None
+        self.output = bytearray()
+        self.output_dropped = 0
+        self._read_from = 0
+        self._buffer = bytearray()
+
+    # -- life cycle ------------------------------------------------------------
+    def start(self) -> None:
+        request_r, request_w = os.pipe()
+        answer_r, answer_w = os.pipe()
+        config = {
+            "rlimits": self.limits.rlimits(),
+            "workdir": str(self.workdir),
+            "fd_in": request_r,
+            "fd_out": answer_w,
+        }
+        try:
+            self.proc = subprocess.Popen(
+                # -I ignores PYTHON* variables and user site-packages; -u keeps output
+                # that a crash would otherwise lose in a buffer; -B writes no .pyc files.
+                [self.python, "-I", "-u", "-B", "-X", "utf8", str(self.runtime / "_autograder_child.py"),
+                 json.dumps(config)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                pass_fds=(request_r, answer_w),
+                cwd=self.workdir,
+                env=scrubbed_environment(self.workdir),
+                start_new_session=True,
+            )
+        finally:
+            os.close(request_r)
+            os.close(answer_w)
+        self.request_fd = request_w
+        self.answer_fd = answer_r
+        self.output_fd = self.proc.stdout.fileno()
+        for fd in (self.request_fd, self.answer_fd, self.output_fd):
+            os.set_blocking(fd, False)
+
+    @property
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def kill(self) -> int | None:
+        """Kill the whole process group and reap the child; returns its exit status."""
+        if self.proc is None:
+            return None
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            returncode = self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            returncode = None
+        self._drain_output()
+        for fd in (self.request_fd, self.answer_fd):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self.proc.stdout.close()
+        self.proc = None
+        return returncode
+
+    # -- talking -----------------------------------------------------------------
+    def send(self, frame: bytes, deadline: float) -> None:
+        view = memoryview(frame)
+        while view:
+            readable, writable, _ = select.select([self.output_fd], [self.request_fd], [], self._wait(deadline))
+            if readable:
+                self._drain_output()
+            if writable:
+                try:
+                    view = view[os.write(self.request_fd, view[: 1 << 16]):]
+                except BrokenPipeError:
+                    raise ProcessEnded(self._exit_status()) from None
+            elif not readable:
+                raise Deadline()
+
+    def receive(self, deadline: float) -> tuple[dict, bytes]:
+        """Wait for one whole frame from the student process."""
+        max_bytes = self.limits.frame_mb * 1024 * 1024
+        needed = channel.HEADER.size
+        header: bytes | None = None
+        while True:
+            if len(self._buffer) >= needed:
+                if header is None:
+                    header = bytes(self._buffer[: channel.HEADER.size])
+                    needed += channel.frame_size(header, max_bytes)
+                    continue
+                payload = bytes(self._buffer[channel.HEADER.size: needed])
+                del self._buffer[:needed]
+                return channel.unpack(header, payload)
+            readable, _, _ = select.select([self.answer_fd, self.output_fd], [], [], self._wait(deadline))
+            if not readable:
+                raise Deadline()
+            if self.output_fd in readable:
+                self._drain_output()
+            if self.answer_fd in readable:
+                chunk = self._read(self.answer_fd)
+                if chunk == b"":
+                    raise ProcessEnded(self._exit_status())
+                self._buffer += chunk or b""
+
+    def take_output(self) -> str:
+        """Output printed since the last call (within the kept budget)."""
+        self._drain_output()
+        text = self.output[self._read_from:].decode("utf-8", "replace")
+        self._read_from = len(self.output)
+        return text
+
+    # -- helpers -------------------------------------------------------------------
+    @staticmethod
+    def _wait(deadline: float) -> float:
+        return max(0.0, deadline - time.monotonic())
+
+    @staticmethod
+    def _read(fd: int) -> bytes | None:
+        """Bytes read, b"" at end of stream, None if nothing is there after all."""
+        try:
+            return os.read(fd, 1 << 20)
+        except BlockingIOError:
+            return None
+        except OSError:
+            return b""
+
+    def _drain_output(self) -> None:
+        if self.proc is None or self.proc.stdout.closed:
+            return
+        while True:
+            try:
+                chunk = os.read(self.output_fd, 1 << 16)
+            except (BlockingIOError, OSError):
+                return
+            if not chunk:
+                return
+            room = self.limits.output_bytes - len(self.output)
+            if room > 0:
+                self.output += chunk[:room]
+            self.output_dropped += max(0, len(chunk) - max(room, 0))
+
+    def _exit_status(self) -> int | None:
+        """The child's exit status once it has gone (killing it if it lingers)."""
+        try:
+            return self.proc.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            return self.kill()

@@ -1,0 +1,242 @@
+"""Assignments and rubrics: YAML files turned into validated objects.
+
+A course is a folder holding ``assignments/<id>/`` (what students receive, described by
+``assignment.yaml``) and ``solutions/<id>/`` (instructor-only: ``rubric.yaml``, the
+hidden ``graders/``, the ``reference/`` answer and ``mutants/``). Every mistake in a YAML
+file is reported as a :class:`SpecError` naming the file and the field.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+import hashlib
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .sandbox.limits import Limits
+
+VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
+
+
+class SpecError(Exception):
+    """An instructor-side file is missing or malformed."""
+
+
+def _load_yaml(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SpecError(f"{path}: file not found") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark else ""
+        raise SpecError(f"{path}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(data, dict):
+        raise SpecError(f"{path}: the top level must be a mapping of fields")
+    return data
+
+
+class _Fields:
+    """Reads typed fields out of one YAML mapping, naming file and field in every error."""
+
+    def __init__(self, path: Path, data: dict, prefix: str = ""):
+        self.path, self.data, self.prefix = path, data, prefix
+
+    def fail(self, field: str, problem: str) -> SpecError:
+        return SpecError(f"{self.path}: {self.prefix}{field}: {problem}")
+
+    def only(self, allowed: set[str]) -> None:
+        for key in self.data:
+            if key not in allowed:
+                raise self.fail(str(key), f"unknown field (allowed: {', '.join(sorted(allowed))})")
+
+    def get(self, field: str, kind: type | tuple, default: Any = ..., check=None, need: str = "") -> Any:
+        if field not in self.data:
+            if default is ...:
+                raise self.fail(field, "is required")
+            return default
+        value = self.data[field]
+        if isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
+            raise self.fail(field, f"must be {need or kind}, got {value!r}")
+        if not isinstance(value, kind) or (check is not None and not check(value)):
+            raise self.fail(field, f"must be {need or kind}, got {value!r}")
+        return value
+
+
+@dataclasses.dataclass(frozen=True)
+class Concept:
+    id: str
+    title: str
+    points: float
+    visibility: str
+    tests: tuple[str, ...]
+    timeout: float | None
+
+    def matches(self, test_name: str) -> bool:
+        return any(fnmatch.fnmatchcase(test_name, pattern) for pattern in self.tests)
+
+
+@dataclasses.dataclass(frozen=True)
+class Rubric:
+    path: Path
+    title: str
+    default_timeout: float
+    concepts: tuple[Concept, ...]
+
+    @property
+    def max_score(self) -> float:
+        return sum(c.points for c in self.concepts)
+
+    def concept_for(self, test_name: str) -> Concept:
+        matching = [c for c in self.concepts if c.matches(test_name)]
+        if len(matching) != 1:
+            found = ", ".join(c.id for c in matching) or "none"
+            raise SpecError(f"{self.path}: test {test_name!r} must match exactly one concept (matches: {found})")
+        return matching[0]
+
+    def timeout_for(self, test_name: str) -> float:
+        for concept in self.concepts:
+            if concept.matches(test_name):
+                return concept.timeout or self.default_timeout
+        return self.default_timeout
+
+    @classmethod
+    def load(cls, path: Path) -> "Rubric":
+        fields = _Fields(path, _load_yaml(path))
+        fields.only({"assignment", "title", "default_timeout", "concepts"})
+        positive = dict(check=lambda v: v > 0, need="a positive number")
+        title = fields.get("title", str, "")
+        default_timeout = float(fields.get("default_timeout", (int, float), 10, **positive))
+        raw = fields.get("concepts", dict, check=bool, need="a non-empty mapping of concept ids")
+        concepts = []
+        for concept_id, body in raw.items():
+            if not isinstance(body, dict):
+                raise fields.fail(f"concepts.{concept_id}", "must be a mapping")
+            sub = _Fields(path, body, f"concepts.{concept_id}.")
+            sub.only({"title", "points", "visibility", "tests", "timeout"})
+            tests = sub.get("tests", list, check=lambda v: v and all(isinstance(t, str) for t in v),
+                            need="a non-empty list of test name patterns")
+            concepts.append(Concept(
+                id=str(concept_id),
+                title=sub.get("title", str, str(concept_id)),
+                points=float(sub.get("points", (int, float), **positive)),
+                visibility=sub.get("visibility", str, "visible", check=lambda v: v in VISIBILITIES,
+                                   need=f"one of {', '.join(VISIBILITIES)}"),
+                tests=tuple(tests),
+                timeout=float(sub.get("timeout", (int, float), 0, check=lambda v: v >= 0, need="a positive number")) or None,
+            ))
+        return cls(path=path, title=title, default_timeout=default_timeout, concepts=tuple(concepts))
+
+    @classmethod
+    def one_point_per_test(cls, test_names: list[str], timeout: float) -> "Rubric":
+        """The rubric of the public tests: every test is its own concept, all visible."""
+        concepts = tuple(Concept(n, n, 1.0, "visible", (n,), None) for n in dict.fromkeys(test_names))
+        return cls(path=Path("<public tests>"), title="", default_timeout=timeout, concepts=concepts)
+
+
+@dataclasses.dataclass(frozen=True)
+class Assignment:
+    id: str
+    title: str
+    files: tuple[str, ...]
+    directory: Path
+    solution_dir: Path | None
+    limits: Limits
+    public_timeout: float
+    due: str | None
+
+    @property
+    def modules(self) -> tuple[str, ...]:
+        return tuple(Path(f).stem for f in self.files if f.endswith(".py"))
+
+    @property
+    def public_tests(self) -> Path:
+        return self.directory / "tests"
+
+    def _solution(self, *parts: str) -> Path:
+        if self.solution_dir is None:
+            raise SpecError(f"{self.id}: instructor files (solutions/{self.id}/) are not available here")
+        return self.solution_dir.joinpath(*parts)
+
+    @property
+    def graders(self) -> Path:
+        return self._solution("graders")
+
+    @property
+    def reference(self) -> Path:
+        return self._solution("reference")
+
+    @property
+    def mutants(self) -> Path:
+        return self._solution("mutants")
+
+    def rubric(self) -> Rubric:
+        return Rubric.load(self._solution("rubric.yaml"))
+
+    def grader_hash(self) -> str:
+        """Identifies the grading material: regrading with changed graders is a new attempt."""
+        digest = hashlib.sha256()
+        paths = [self.directory / "assignment.yaml"]
+        if self.solution_dir is not None:
+            paths += [self.solution_dir / "rubric.yaml", *sorted(self.graders.rglob("*.py"))]
+        for path in paths:
+            if path.is_file():
+                digest.update(str(path.relative_to(path.parents[1])).encode() + b"\0" + path.read_bytes())
+        return digest.hexdigest()[:16]
+
+    @classmethod
+    def load(cls, directory: Path, solution_dir: Path | None = None) -> "Assignment":
+        path = directory / "assignment.yaml"
+        fields = _Fields(path, _load_yaml(path))
+        fields.only({"id", "title", "files", "limits", "timeout", "due"})
+        files = fields.get("files", list, check=lambda v: v and all(isinstance(f, str) and "/" not in f for f in v),
+                           need="a non-empty list of file names")
+        try:
+            limits = Limits.from_mapping(fields.get("limits", dict, {}), where=f"{path}: limits")
+        except ValueError as exc:
+            raise SpecError(str(exc)) from None
+        solution = solution_dir if solution_dir is not None and solution_dir.is_dir() else None
+        return cls(
+            id=fields.get("id", str, directory.name),
+            title=fields.get("title", str, directory.name),
+            files=tuple(files),
+            directory=directory,
+            solution_dir=solution,
+            limits=limits,
+            public_timeout=float(fields.get("timeout", (int, float), 10, check=lambda v: v > 0, need="a positive number")),
+            due=str(fields["due"]) if "due" in fields.data else None,
+        )
+
+
+class Course:
+    """A folder with ``assignments/`` and (for instructors) ``solutions/``."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    @classmethod
+    def locate(cls, explicit: str | None = None) -> "Course":
+        """--course, then $AUTOGRADER_COURSE, then the current folder, then this checkout."""
+        candidates = [explicit, os.environ.get("AUTOGRADER_COURSE"), os.getcwd(), str(Path(__file__).parents[1])]
+        for candidate in candidates:
+            if candidate and (Path(candidate) / "assignments").is_dir():
+                return cls(Path(candidate).resolve())
+        raise SpecError("no course found: run inside a folder with assignments/ or pass --course")
+
+    def assignment_ids(self) -> list[str]:
+        return sorted(p.parent.name for p in (self.root / "assignments").glob("*/assignment.yaml"))
+
+    def assignment(self, name: str) -> Assignment:
+        """An assignment by id, or by the path of a released assignment folder."""
+        as_path = Path(name)
+        if (as_path / "assignment.yaml").is_file() and not (self.root / "assignments" / name).is_dir():
+            return Assignment.load(as_path.resolve())
+        directory = self.root / "assignments" / name
+        if not (directory / "assignment.yaml").is_file():
+            known = ", ".join(self.assignment_ids()) or "none"
+            raise SpecError(f"unknown assignment {name!r} (known: {known})")
+        return Assignment.load(directory, self.root / "solutions" / name)

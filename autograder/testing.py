@@ -1,0 +1,125 @@
+"""What graders see: the pytest plugin that gives tests a ``student`` and collects verdicts.
+
+Graders (hidden ones in ``solutions/<id>/graders/``, public ones in
+``assignments/<id>/tests/``) are ordinary pytest files. They use two fixtures:
+
+- ``student``: a :class:`~autograder.remote.StudentSession`; ``student.module("bleu")``
+  is a proxy whose functions run in the sandboxed student process;
+- ``rng``: a ``random.Random`` seeded from a per-run secret, different for every test,
+  so hidden inputs cannot be predicted from an earlier run.
+
+Verdicts are computed here, in the trusted process, from pytest's own reports (the
+``pytest_runtest_makereport`` / ``pytest_runtest_logreport`` hooks), never from anything
+the student process prints. Assertion rewriting is off (``--assert=plain``), so the text
+of an ``assert ..., "message"`` is the whole feedback: graders write it for the student,
+and no grader source ever reaches a student.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import time
+from typing import Any, Callable
+
+import pytest
+
+from .remote import StudentError, StudentSession
+
+MAX_FEEDBACK_CHARS = 4000
+MAX_OUTPUT_CHARS = 2000
+
+
+@dataclasses.dataclass
+class Verdict:
+    """The outcome of one test: the sufficient statistic the rubric turns into points."""
+
+    nodeid: str
+    name: str
+    title: str
+    passed: bool
+    message: str = ""
+    output: str = ""
+    duration: float = 0.0
+
+
+def as_float(value: Any, what: str) -> float:
+    """A number the student returned, or a failed check saying what came back instead."""
+    if isinstance(value, bool) or not _is_number(value):
+        raise AssertionError(f"{what} should be a number, but your code returned {_describe(value)}")
+    return float(value)
+
+
+def _is_number(value: Any) -> bool:
+    if isinstance(value, (int, float)):
+        return True
+    shape = getattr(value, "shape", None)
+    return shape is not None and tuple(shape) == () and hasattr(value, "item") and isinstance(value.item(), (int, float))
+
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    return f"{type(value).__name__} {text[:80]}" if len(text) <= 80 else f"a {type(value).__name__}"
+
+
+def feedback_message(exc: BaseException) -> str:
+    """The student-facing explanation of a failed test."""
+    if isinstance(exc, StudentError):
+        text = exc.feedback()
+    elif isinstance(exc, AssertionError):
+        text = str(exc) or "a check failed"
+    elif isinstance(exc, pytest.fail.Exception):
+        text = str(exc.msg)
+    elif isinstance(exc, pytest.skip.Exception):
+        text = f"not checked: {exc.msg}"
+    else:
+        text = f"your result could not be checked ({type(exc).__name__}: {exc}); check its type and shape"
+    return text[:MAX_FEEDBACK_CHARS]
+
+
+class GradingPlugin:
+    """Registered into one pytest session; holds the session with the student process."""
+
+    def __init__(self, session: StudentSession, seed: str, timeout_for: Callable[[str], float]):
+        self.session = session
+        self.seed = seed
+        self.timeout_for = timeout_for
+        self.verdicts: dict[str, Verdict] = {}
+        self.collection_errors: list[str] = []
+
+    @pytest.fixture
+    def student(self) -> StudentSession:
+        return self.session
+
+    @pytest.fixture
+    def rng(self, request: pytest.FixtureRequest) -> random.Random:
+        return random.Random(f"{self.seed}/{request.node.nodeid}")
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_protocol(self, item: pytest.Item, nextitem: Any) -> Any:
+        name = getattr(item, "originalname", item.name)
+        self.session.deadline = time.monotonic() + self.timeout_for(name)
+        doc = (getattr(getattr(item, "function", None), "__doc__", None) or "").strip()
+        title = doc.splitlines()[0] if doc else name
+        if item.name != name:  # parametrized: keep the case id so titles stay distinct
+            title += " " + item.name[len(name):]
+        self.verdicts[item.nodeid] = Verdict(item.nodeid, name, title, True)
+        try:
+            return (yield)
+        finally:
+            self.session.deadline = None
+            self.verdicts[item.nodeid].output = self.session.take_output()[-MAX_OUTPUT_CHARS:]
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> Any:
+        report = yield
+        verdict = self.verdicts[item.nodeid]
+        verdict.duration += call.duration
+        if (report.failed or report.skipped) and verdict.passed:
+            verdict.passed = False
+            verdict.message = feedback_message(call.excinfo.value) if call.excinfo else "failed"
+        return report
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.collection_errors.append(f"{report.nodeid}: {report.longreprtext[-2000:]}")

@@ -1,0 +1,6 @@
+import pytest
+
+
+@pytest.fixture
+def toy(student):
+    return student.module("toy")

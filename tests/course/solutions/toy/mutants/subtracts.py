@@ -1,0 +1,8 @@
+"""add subtracts instead of adding.
+
+Loses: addition
+"""
+
+
+def add(a, b):
+    return a - b

@@ -1,0 +1,136 @@
+"""The trusted side's proxies: calls, handles, callbacks, errors, crashes and deadlines."""
+
+import time
+
+import pytest
+
+from autograder.pipeline import runtime_dir
+from autograder.remote import StudentCrash, StudentError, StudentSession, StudentTimeout
+from autograder.sandbox.limits import Limits
+
+
+@pytest.fixture
+def session(tmp_path):
+    def start(source: str, limits: Limits | None = None) -> StudentSession:
+        (tmp_path / "mod.py").write_text(source, encoding="utf-8")
+        s = StudentSession(tmp_path, runtime_dir(), limits or Limits(memory_mb=1024))
+        sessions.append(s)
+        return s
+
+    sessions = []
+    yield start
+    for s in sessions:
+        s.close()
+
+
+def test_calls_methods_and_handles(session):
+    s = session(
+        "class Box:\n"
+        "    def __init__(self, v): self.v = v\n"
+        "    def double(self): return self.v * 2\n"
+        "    def __len__(self): return 3\n"
+        "    def __getitem__(self, i): return i * 10\n"
+        "def make(v): return Box(v)\n"
+    )
+    mod = s.module("mod")
+    box = mod.make(4)
+    assert box.double() == 8 and box.v == 4 and len(box) == 3 and box[2] == 20
+    assert "Box" in repr(box)
+
+
+def test_student_exception_maps_to_builtin(session):
+    mod = session("def f(x):\n    raise ValueError('x must be positive')\n").module("mod")
+    with pytest.raises(ValueError) as info:
+        mod.f(-1)
+    assert isinstance(info.value, StudentError)
+    assert "x must be positive" in str(info.value)
+    assert 'mod.py", line 2' in info.value.feedback()
+
+
+def test_system_exit_is_not_a_grader_exit(session):
+    mod = session("import sys\ndef f():\n    sys.exit(0)\n").module("mod")
+    with pytest.raises(StudentError) as info:
+        mod.f()
+    assert not isinstance(info.value, SystemExit)
+    assert "SystemExit" in str(info.value)
+
+
+def test_os_exit_is_a_crash_and_the_process_is_replaced(session):
+    s = session("import os\ndef die():\n    os._exit(0)\ndef ok():\n    return 1\n")
+    with pytest.raises(StudentCrash, match="exited with status 0"):
+        s.module("mod").die()
+    assert s.module("mod").ok() == 1
+    assert s.restarts == 1
+
+
+def test_stale_handle_after_a_crash(session):
+    s = session("import os\ndef die():\n    os._exit(3)\ndef ok():\n    return 1\n")
+    mod = s.module("mod")
+    with pytest.raises(StudentCrash):
+        mod.die()
+    with pytest.raises(StudentCrash, match="earlier run"):
+        mod.ok()
+
+
+def test_infinite_loop_hits_the_deadline(session):
+    s = session("def spin():\n    while True:\n        pass\n")
+    mod = s.module("mod")
+    s.deadline = time.monotonic() + 1.0
+    started = time.monotonic()
+    with pytest.raises(StudentTimeout):
+        mod.spin()
+    assert time.monotonic() - started < 5
+
+
+def test_memory_bomb_is_stopped(session):
+    s = session("def bomb():\n    return bytearray(3 * 1024 ** 3)\n", Limits(memory_mb=512))
+    with pytest.raises(StudentError) as info:
+        s.module("mod").bomb()
+    assert "MemoryError" in str(info.value) or "terminated" in str(info.value)
+
+
+def test_import_failure_is_remembered(session):
+    s = session("def broken(:\n")
+    with pytest.raises(StudentError, match="could not be imported.*SyntaxError"):
+        s.module("mod")
+    started = time.monotonic()
+    with pytest.raises(StudentError, match="could not be imported"):
+        s.module("mod")
+    assert time.monotonic() - started < 0.05
+
+
+def test_callbacks_run_in_the_trusted_process_and_nest(session):
+    s = session("def twice(f, x):\n    return f(f(x))\ndef inc(x):\n    return x + 1\n")
+    mod = s.module("mod")
+    seen = []
+
+    def grader_side(x):
+        seen.append(x)
+        return mod.inc(x) * 2  # a callback that calls student code again
+
+    assert mod.twice(grader_side, 1) == 10
+    assert seen == [1, 4]
+
+
+def test_a_failing_callback_fails_the_request_even_if_swallowed(session):
+    s = session("def swallow(f):\n    try:\n        f()\n    except Exception:\n        pass\n    return 'fine'\n")
+
+    def strict():
+        raise AssertionError("step called too often")
+
+    with pytest.raises(AssertionError, match="too often"):
+        s.module("mod").swallow(strict)
+
+
+def test_output_is_captured_and_capped(session):
+    s = session("def chatty():\n    print('x' * 200000)\n    return 1\n", Limits(output_bytes=1000))
+    assert s.module("mod").chatty() == 1
+    text = s.take_output()
+    assert 900 <= len(text) <= 1000
+
+
+def test_environment_is_scrubbed(session, monkeypatch):
+    monkeypatch.setenv("GRADER_SECRET", "s3cret")
+    s = session("import os\ndef env():\n    return dict(os.environ)\n")
+    env = s.module("mod").env()
+    assert "GRADER_SECRET" not in env and env["OMP_NUM_THREADS"] == "1"
