@@ -13,7 +13,7 @@ the process that owns them and cross as a *handle* ``{"$handle": id}``; grader f
 passed to student code cross as ``{"$callback": id}`` and are called back over the same
 pipe, so calls flow in both directions (A3's beam search calls a grader's ``step``).
 
-This module is copied into the student process's runtime directory and must import
+The student process receives this module's source on its command line, so it must import
 nothing outside the standard library at module level (numpy, torch and safetensors are
 imported only when a frame really holds arrays).
 """

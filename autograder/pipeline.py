@@ -6,7 +6,6 @@ This is the unit of work that a local pool or a Dask worker runs; it returns a p
 
 from __future__ import annotations
 
-import atexit
 import datetime as dt
 import secrets
 import shutil
@@ -16,24 +15,10 @@ from pathlib import Path
 
 from .intake import IntakeError, student_name, unpack
 from .runner import GraderError, run_tests
-from .sandbox.process import prepare_runtime
 from .scoring import GradeResult, score_verdicts
 from .spec import Assignment, Rubric, SpecError
 
 SANDBOX_LAYERS = ["process", "rlimits"]
-
-_runtime_dir: Path | None = None
-
-
-def runtime_dir() -> Path:
-    """The child's runtime files, copied once per trusted process."""
-    global _runtime_dir
-    if _runtime_dir is None or not _runtime_dir.is_dir():
-        base = Path(tempfile.mkdtemp(prefix="autograder-runtime-"))
-        atexit.register(shutil.rmtree, base, True)
-        _runtime_dir = prepare_runtime(base)
-    return _runtime_dir
-
 
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
@@ -68,7 +53,7 @@ def grade(
             return result
         timeouts = (lambda name: assignment.public_timeout) if rubric is None else rubric.timeout_for
         test_dir = assignment.public_tests if public else assignment.graders
-        verdicts = run_tests(test_dir, work, runtime_dir(), limits=assignment.limits, seed=seed, timeout_for=timeouts)
+        verdicts = run_tests(test_dir, work, limits=assignment.limits, seed=seed, timeout_for=timeouts)
         if rubric is None:
             rubric = Rubric.one_point_per_test([v.name for v in verdicts], assignment.public_timeout)
             result.max_score = rubric.max_score

@@ -157,9 +157,8 @@ class StudentSession:
     at once instead of paying the failure (say a hang at import time) again.
     """
 
-    def __init__(self, workdir: Path, runtime: Path, limits: Limits | None = None, python: str | None = None):
+    def __init__(self, workdir: Path, limits: Limits | None = None, python: str | None = None):
         self.workdir = workdir
-        self.runtime = runtime
         self.limits = limits or Limits()
         self.python = python
         self.process: StudentProcess | None = None
@@ -309,7 +308,7 @@ class StudentSession:
             self._lose_process()
         if self.restarts >= MAX_RESTARTS:
             raise StudentCrash(f"your code crashed or timed out {self.restarts} times; the remaining checks were skipped")
-        process = StudentProcess(self.workdir, self.runtime, self.limits, **({"python": self.python} if self.python else {}))
+        process = StudentProcess(self.workdir, self.limits, **({"python": self.python} if self.python else {}))
         process.start()
         self.process = process
         return process

@@ -31,7 +31,6 @@ class GraderError(Exception):
 def run_tests(
     test_dir: Path,
     workdir: Path,
-    runtime: Path,
     *,
     limits: Limits,
     seed: str,
@@ -39,7 +38,7 @@ def run_tests(
 ) -> list[Verdict]:
     if not test_dir.is_dir():
         raise GraderError(f"{test_dir}: no test folder")
-    session = StudentSession(workdir, runtime, limits)
+    session = StudentSession(workdir, limits)
     plugin = GradingPlugin(session, seed, timeout_for)
     sink = io.StringIO()
     try:

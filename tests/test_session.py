@@ -4,7 +4,6 @@ import time
 
 import pytest
 
-from autograder.pipeline import runtime_dir
 from autograder.remote import StudentCrash, StudentError, StudentSession, StudentTimeout
 from autograder.sandbox.limits import Limits
 
@@ -13,7 +12,7 @@ from autograder.sandbox.limits import Limits
 def session(tmp_path):
     def start(source: str, limits: Limits | None = None) -> StudentSession:
         (tmp_path / "mod.py").write_text(source, encoding="utf-8")
-        s = StudentSession(tmp_path, runtime_dir(), limits or Limits(memory_mb=1024))
+        s = StudentSession(tmp_path, limits or Limits(memory_mb=1024))
         sessions.append(s)
         return s
 

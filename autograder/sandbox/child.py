@@ -1,8 +1,8 @@
 """Entry point of the student process: the only code in the framework that imports student code.
 
-It runs as ``python -I <runtime>/_autograder_child.py CONFIG`` from a private runtime
-directory (a copy of this file and of ``channel.py``), so the student process never needs
-the framework's source tree on its path. Before any student code is imported it applies
+It runs as ``python -I -c <this file's source> <channel.py's source> CONFIG``: the student
+process needs no framework file on disk and nothing on its path but the submission and
+the interpreter's libraries. Before any student code is imported it applies
 its own resource limits: that works the same for a freshly exec'd interpreter and for a
 child forked from a warm worker.
 
@@ -22,6 +22,7 @@ import os
 import resource
 import sys
 import traceback
+import types
 from typing import Any
 
 MAX_MESSAGE = 2000
@@ -172,11 +173,11 @@ def describe_error(exc: BaseException, workdir: str) -> dict:
 
 
 def main() -> None:
-    config = json.loads(sys.argv[1])
+    channel_source, config = sys.argv[1], json.loads(sys.argv[2])
     apply_limits(config["rlimits"])
-    runtime = os.path.dirname(os.path.abspath(__file__))
-    sys.path.append(runtime)
-    import _autograder_channel as channel  # noqa: E402  (the runtime copy of channel.py)
+    channel = types.ModuleType("_autograder_channel")
+    sys.modules[channel.__name__] = channel
+    exec(compile(channel_source, "<autograder channel>", "exec"), channel.__dict__)
 
     workdir = config["workdir"]
     os.chdir(workdir)

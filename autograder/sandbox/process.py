@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import select
-import shutil
 import signal
 import subprocess
 import sys
@@ -21,10 +20,10 @@ from pathlib import Path
 from .. import channel
 from .limits import Limits
 
-RUNTIME_FILES = {
-    "_autograder_child.py": Path(__file__).with_name("child.py"),
-    "_autograder_channel.py": Path(__file__).parent.parent / "channel.py",
-}
+# The student process gets its code on the command line, not from files: there is nothing
+# on disk that one submission could modify to change how the next one is run.
+CHILD_SOURCE = Path(__file__).with_name("child.py").read_text(encoding="utf-8")
+CHANNEL_SOURCE = (Path(__file__).parent.parent / "channel.py").read_text(encoding="utf-8")
 
 
 class Deadline(Exception):
@@ -37,14 +36,6 @@ class ProcessEnded(Exception):
     def __init__(self, returncode: int | None):
         super().__init__(returncode)
         self.returncode = returncode
-
-
-def prepare_runtime(directory: Path) -> Path:
-    """Copy the child's entry point and the channel codec into a private directory."""
-    directory.mkdir(parents=True, exist_ok=True)
-    for name, source in RUNTIME_FILES.items():
-        shutil.copyfile(source, directory / name)
-    return directory
 
 
 def scrubbed_environment(workdir: Path) -> dict[str, str]:
@@ -65,9 +56,8 @@ def scrubbed_environment(workdir: Path) -> dict[str, str]:
 class StudentProcess:
     """One sandboxed interpreter serving one submission's workspace."""
 
-    def __init__(self, workdir: Path, runtime: Path, limits: Limits, python: str = sys.executable):
+    def __init__(self, workdir: Path, limits: Limits, python: str = sys.executable):
         self.workdir = workdir
-        self.runtime = runtime
         self.limits = limits
         self.python = python
         self.proc: subprocess.Popen | None = None
@@ -90,7 +80,7 @@ class StudentProcess:
             self.proc = subprocess.Popen(
                 # -I ignores PYTHON* variables and user site-packages; -u keeps output
                 # that a crash would otherwise lose in a buffer; -B writes no .pyc files.
-                [self.python, "-I", "-u", "-B", "-X", "utf8", str(self.runtime / "_autograder_child.py"),
+                [self.python, "-I", "-u", "-B", "-X", "utf8", "-c", CHILD_SOURCE, CHANNEL_SOURCE,
                  json.dumps(config)],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
