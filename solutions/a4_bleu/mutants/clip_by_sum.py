@@ -1,0 +1,11 @@
+"""Clips an n-gram by its count summed over all references instead of its largest count in one reference.
+
+Loses: clipping, sentence_bleu
+"""
+
+
+def _max_reference_counts(references, n):
+    limits = Counter()
+    for reference in references:
+        limits.update(ngrams(reference, n))  # adds the counts: the sum over references
+    return limits

@@ -1,0 +1,11 @@
+"""Sentence BLEU without smoothing: one order without a match gives 0.
+
+Loses: sentence_bleu
+"""
+
+
+def sentence_bleu(hypothesis, references, max_n=4):
+    if max_n < 1:
+        raise ValueError("max_n must be at least 1")
+    statistics = _sentence_statistics(hypothesis, references, max_n)
+    return _bleu_from_statistics(*statistics, smooth=False, effective_order=True)
