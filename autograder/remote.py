@@ -57,6 +57,11 @@ class StudentError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def clone(self, message: str | None = None) -> "StudentError":
+        """A fresh copy: re-raising one instance would keep growing its traceback."""
+        return type(self)(message or self.message, type_name=self.type_name,
+                          traceback=self.student_traceback, output=self.output)
+
     def feedback(self) -> str:
         parts = [self.message]
         if self.student_traceback:
@@ -175,16 +180,12 @@ class StudentSession:
     def module(self, name: str) -> RemoteObject:
         """The student's module ``name`` (imported in the student process)."""
         if name in self.import_failures:
-            raise self.import_failures[name]
+            raise self.import_failures[name].clone()
         try:
             return self.request(None, {"op": "import", "module": name}, path=name)
         except StudentError as exc:
-            failure = type(exc)(
-                f"{name}.py could not be imported: {exc.message}",
-                type_name=exc.type_name, traceback=exc.student_traceback, output=exc.output,
-            )
-            self.import_failures[name] = failure
-            raise failure from None
+            self.import_failures[name] = exc.clone(f"{name}.py could not be imported: {exc.message}")
+            raise self.import_failures[name].clone() from None
 
     def take_output(self) -> str:
         """What the student's code printed since the last call."""
@@ -264,6 +265,8 @@ class StudentSession:
         text = str(message.get("message", ""))
         if types[0] == "NotImplementedError":
             summary = f"{path} is not implemented yet (it raises NotImplementedError)"
+        elif op == "import":
+            summary = f"{types[0]}: {text}"
         elif types[0] == "AttributeError" and op == "getattr":
             summary = f"{path} does not exist ({text}): check the name against the assignment's API"
         else:

@@ -16,7 +16,7 @@ from .testing import GradingPlugin, Verdict
 
 PYTEST_ARGS = [
     "-p", "no:cacheprovider",   # nothing written next to the graders
-    "-p", "no:terminal",        # verdicts come from hooks, not from text
+    "--tb=no", "-q",            # verdicts come from hooks; no failure text is built or shown
     "-p", "no:randomly",
     "--assert=plain",           # no rewritten assertion text: it would quote grader source
     "--import-mode=importlib",  # graders of different assignments never clash in sys.modules
