@@ -76,8 +76,9 @@ def score_verdicts(verdicts: list[Verdict], rubric: Rubric) -> list[TestResult]:
         members = by_concept.get(concept.id)
         if not members:
             raise SpecError(f"{rubric.path}: concepts.{concept.id}.tests: matches no test")
-        share = concept.points / len(members)
+        total_weight = sum(concept.weight(v.name) for v in members)
         for verdict in members:
+            share = concept.points * concept.weight(verdict.name) / total_weight
             output = verdict.message
             if verdict.output.strip():
                 output += ("\n\n" if output else "") + "Your code printed:\n" + verdict.output.rstrip()

@@ -67,6 +67,16 @@ class _Fields:
         return value
 
 
+def _is_test_entry(entry: Any) -> bool:
+    """A pattern, or a one-entry mapping {pattern: positive weight}."""
+    if isinstance(entry, str):
+        return True
+    if isinstance(entry, dict) and len(entry) == 1:
+        (pattern, weight), = entry.items()
+        return isinstance(pattern, str) and isinstance(weight, (int, float)) and not isinstance(weight, bool) and weight > 0
+    return False
+
+
 @dataclasses.dataclass(frozen=True)
 class Concept:
     id: str
@@ -75,9 +85,18 @@ class Concept:
     visibility: str
     tests: tuple[str, ...]
     timeout: float | None
+    weights: tuple[float, ...] = ()
+    """One weight per pattern in ``tests`` (default 1): the concept's points are shared by
+    its tests in proportion to the weight of the pattern each test matches."""
 
     def matches(self, test_name: str) -> bool:
         return any(fnmatch.fnmatchcase(test_name, pattern) for pattern in self.tests)
+
+    def weight(self, test_name: str) -> float:
+        for pattern, weight in zip(self.tests, self.weights or (1.0,) * len(self.tests)):
+            if fnmatch.fnmatchcase(test_name, pattern):
+                return weight
+        return 0.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -118,15 +137,18 @@ class Rubric:
                 raise fields.fail(f"concepts.{concept_id}", "must be a mapping")
             sub = _Fields(path, body, f"concepts.{concept_id}.")
             sub.only({"title", "points", "visibility", "tests", "timeout"})
-            tests = sub.get("tests", list, check=lambda v: v and all(isinstance(t, str) for t in v),
-                            need="a non-empty list of test name patterns")
+            tests = sub.get("tests", list, check=lambda v: v and all(_is_test_entry(t) for t in v),
+                            need="a non-empty list of test name patterns (or {pattern: weight} entries)")
+            patterns = [t if isinstance(t, str) else next(iter(t)) for t in tests]
+            weights = [1.0 if isinstance(t, str) else float(next(iter(t.values()))) for t in tests]
             concepts.append(Concept(
                 id=str(concept_id),
                 title=sub.get("title", str, str(concept_id)),
                 points=float(sub.get("points", (int, float), **positive)),
                 visibility=sub.get("visibility", str, "visible", check=lambda v: v in VISIBILITIES,
                                    need=f"one of {', '.join(VISIBILITIES)}"),
-                tests=tuple(tests),
+                tests=tuple(patterns),
+                weights=tuple(weights),
                 timeout=float(sub.get("timeout", (int, float), 0, check=lambda v: v >= 0, need="a positive number")) or None,
             ))
         return cls(path=path, title=title, default_timeout=default_timeout, concepts=tuple(concepts))

@@ -50,6 +50,21 @@ def test_malformed_rubric_names_file_and_field(tmp_path, text, field):
     assert str(path) in str(info.value) and f"{field}:" in str(info.value)
 
 
+def test_per_test_weights_share_a_concepts_points(tmp_path):
+    from autograder.scoring import score_verdicts
+    from autograder.testing import Verdict
+
+    rubric = Rubric.load(write(tmp_path, "concepts: {c: {points: 4, tests: [{test_big: 3}, test_small]}}"))
+    results = score_verdicts([Verdict("a::test_big", "test_big", "big", True),
+                              Verdict("a::test_small", "test_small", "small", False)], rubric)
+    assert [(r.score, r.max_score) for r in results] == [(3, 3), (0, 1)]
+
+
+def test_bad_weight_is_reported(tmp_path):
+    with pytest.raises(SpecError, match="concepts.c.tests"):
+        Rubric.load(write(tmp_path, "concepts: {c: {points: 4, tests: [{test_big: -3}]}}"))
+
+
 def test_yaml_syntax_error_names_the_line(tmp_path):
     path = write(tmp_path, "concepts:\n  one: [unclosed\n")
     with pytest.raises(SpecError, match=r"rubric.yaml: not valid YAML \(line \d+\)"):
