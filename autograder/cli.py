@@ -26,7 +26,7 @@ from .feedback.gradescope import to_gradescope
 from .feedback.terminal import render_batch, render_check, render_result
 from .gradebook import DEFAULT_PATH, Gradebook
 from .scoring import GradeResult
-from .spec import Course, SpecError
+from .spec import Assignment, Course, SpecError
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -48,8 +48,10 @@ def cmd_list(args: argparse.Namespace, course: Course) -> int:
     return 0
 
 
-def cmd_check(args: argparse.Namespace, course: Course) -> int:
-    assignment = course.assignment(args.assignment)
+def cmd_check(args: argparse.Namespace, course: Course | None) -> int:
+    released = Path(args.assignment) / "assignment.yaml"
+    # A student's released folder needs no course checkout around it.
+    assignment = Assignment.load(released.parent.resolve()) if released.is_file() else _course(args).assignment(args.assignment)
     err.print(f"Running the public tests of {assignment.title} on {args.path} ...")
     result = grade_many(assignment, [Path(args.path)], public=True)[0]
     render_check(out, result)
@@ -152,6 +154,10 @@ def cmd_export(args: argparse.Namespace, course: Course) -> int:
     return 0
 
 
+def _course(args: argparse.Namespace) -> Course:
+    return Course.locate(args.course)
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="autograder", description="Grade NLP course assignments in a sandbox.")
     main.add_argument("--course", help="course folder with assignments/ (default: current folder or this checkout)")
@@ -203,7 +209,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.run(args, Course.locate(args.course))
+        return args.run(args, None if args.run is cmd_check else _course(args))
     except SpecError as exc:
         err.print(f"[red]error:[/] {exc}", markup=True, highlight=False)
         return 2
