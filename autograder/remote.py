@@ -174,6 +174,7 @@ class StudentSession:
         self.callbacks: dict[int, Callable] = {}
         self._callback_ids = itertools.count(1)
         self._callback_error: BaseException | None = None
+        self._depth = 0
         self.output_log: list[str] = []
 
     # -- public ------------------------------------------------------------------------
@@ -212,7 +213,10 @@ class StudentSession:
             message["obj"] = {"$handle": target._id}
         process = self._process()
         deadline = self.deadline if self.deadline is not None else time.monotonic() + DEFAULT_CALL_SECONDS
-        self._callback_error = None
+        outermost = self._depth == 0
+        if outermost:
+            self._callback_error = None
+        self._depth += 1
         try:
             process.send(self._pack(message), deadline)
             result = self._await_answer(process, deadline, path, message["op"])
@@ -228,7 +232,9 @@ class StudentSession:
         except channel.ChannelError as exc:
             self._lose_process()
             raise StudentCrash(f"while running {path}, the answer from your code was unreadable ({exc})") from None
-        if self._callback_error is not None:
+        finally:
+            self._depth -= 1
+        if outermost and self._callback_error is not None:
             raise self._callback_error
         return result
 
@@ -237,7 +243,7 @@ class StudentSession:
             message, blob = process.receive(deadline)
             op = message.get("op")
             if op == "return":
-                return self._decoder(message, blob, path).decode(message.get("value"))
+                return self._decode(message, blob, path, "value")
             if op == "raise":
                 raise self._student_exception(message, path, request_op)
             if op == "callback":
@@ -249,12 +255,13 @@ class StudentSession:
         function = self.callbacks.get(message.get("id"))
         if function is None:
             raise channel.ChannelError("callback to an unknown function")
-        decoder = self._decoder(message, blob, path)
-        args = decoder.decode(message.get("args", []))
-        kwargs = decoder.decode(message.get("kwargs", {"$dict": []}))
+        args = self._decode(message, blob, path, "args")
+        kwargs = self._decode(message, blob, path, "kwargs")
         try:
-            value = function(*args, **{str(k): v for k, v in kwargs.items()})
+            value = function(*args, **{str(k): v for k, v in (kwargs or {}).items()})
             return self._pack({"op": "return", "value": value})
+        except StudentError:
+            raise  # student code called from the callback crashed: the whole request is lost
         except Exception as exc:  # the grader's callback failed: tell the student side, fail the test
             if self._callback_error is None:
                 self._callback_error = exc
@@ -292,7 +299,8 @@ class StudentSession:
             return {"$callback": callback_id}
         raise TypeError(f"cannot send a {type(value).__name__} to student code")
 
-    def _decoder(self, message: dict, blob: bytes, path: str) -> channel.Decoder:
+    def _decode(self, message: dict, blob: bytes, path: str, key: str) -> Any:
+        """One field of a student message as Python data; anything malformed is a ChannelError."""
         generation = self.generation
 
         def handle(doc: dict) -> RemoteObject:
@@ -301,7 +309,13 @@ class StudentSession:
         def no_callbacks(doc: dict) -> Any:
             raise channel.ChannelError("student code cannot send callbacks")
 
-        return channel.Decoder(channel.load_arrays(message, blob), handle, no_callbacks)
+        try:
+            decoder = channel.Decoder(channel.load_arrays(message, blob), handle, no_callbacks)
+            return decoder.decode(message.get(key))
+        except channel.ChannelError:
+            raise
+        except Exception as exc:  # a forged or damaged frame: never trust its structure
+            raise channel.ChannelError(f"{type(exc).__name__}: {exc}") from None
 
     # -- the process -----------------------------------------------------------------------
     def _process(self) -> StudentProcess:

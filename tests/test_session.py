@@ -121,6 +121,31 @@ def test_a_failing_callback_fails_the_request_even_if_swallowed(session):
         s.module("mod").swallow(strict)
 
 
+def test_forged_answer_frames_are_a_crash_not_a_result(session):
+    s = session(
+        "import fcntl, os\n"
+        "def forge():\n"
+        "    for name in os.listdir('/proc/self/fd'):\n"
+        "        fd = int(name)\n"
+        "        try:\n"
+        "            if fd > 2 and fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE == os.O_WRONLY:\n"
+        "                os.write(fd, b'\\xff' * 64)\n"
+        "        except OSError:\n"
+        "            pass\n"
+        "    return 1\n"
+    )
+    with pytest.raises(StudentCrash, match="unreadable"):
+        s.module("mod").forge()
+
+
+def test_crash_inside_a_nested_call_from_a_callback(session):
+    s = session("import os\ndef call(f):\n    return f()\ndef die():\n    os._exit(1)\n")
+    mod = s.module("mod")
+    with pytest.raises(StudentCrash, match="status 1"):
+        mod.call(lambda: mod.die())
+    assert s.module("mod").call(lambda: 5) == 5
+
+
 def test_output_is_captured_and_capped(session):
     s = session("def chatty():\n    print('x' * 200000)\n    return 1\n", Limits(output_bytes=1000))
     assert s.module("mod").chatty() == 1
