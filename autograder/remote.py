@@ -188,6 +188,19 @@ class StudentSession:
             self.import_failures[name] = exc.clone(f"{name}.py could not be imported: {exc.message}")
             raise self.import_failures[name].clone() from None
 
+    def support_module(self, name: str, source: str) -> RemoteObject:
+        """Run grader-supplied ``source`` as module ``name`` in the student process.
+
+        For work that has to happen next to student code, such as a training loop for the
+        student's model. It runs where the student's code can reach it, so whatever it
+        reports is a claim: verdicts must come from data the grader checks itself (say,
+        predictions on held-out inputs sent after training). It must not contain anything
+        students may not see.
+        """
+        if not name.isidentifier():
+            raise ValueError(f"support module name {name!r} is not an identifier")
+        return self.request(None, {"op": "support", "module": name, "source": source}, path=name)
+
     def take_output(self) -> str:
         """What the student's code printed since the last call."""
         collected = "".join(self.output_log)

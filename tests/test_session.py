@@ -146,6 +146,12 @@ def test_crash_inside_a_nested_call_from_a_callback(session):
     assert s.module("mod").call(lambda: 5) == 5
 
 
+def test_support_module_runs_next_to_student_code(session):
+    s = session("def square(x):\n    return x * x\n")
+    helper = s.support_module("sum_squares", "import mod\ndef run(n):\n    return sum(mod.square(i) for i in range(n))\n")
+    assert helper.run(4) == 14
+
+
 def test_output_is_captured_and_capped(session):
     s = session("def chatty():\n    print('x' * 200000)\n    return 1\n", Limits(output_bytes=1000))
     assert s.module("mod").chatty() == 1

@@ -119,6 +119,8 @@ class Server:
         op = message["op"]
         if op == "import":
             return importlib.import_module(str(message["module"]))
+        if op == "support":
+            return self.support_module(str(message["module"]), str(message["source"]))
         if op == "ping":
             return "pong"
         target = self.resolve_handle(message["obj"])
@@ -135,6 +137,14 @@ class Server:
         if op == "protocol":
             return self.protocol(target, str(message["name"]), decoder.decode(message.get("args", [])))
         raise ValueError(f"unknown operation {op!r}")
+
+    @staticmethod
+    def support_module(name: str, source: str) -> types.ModuleType:
+        """Grader-supplied code that must run next to student code (a training loop)."""
+        module = types.ModuleType(name)
+        sys.modules[name] = module
+        exec(compile(source, f"<grader support {name}>", "exec"), module.__dict__)
+        return module
 
     @staticmethod
     def protocol(target: Any, name: str, args: list) -> Any:
