@@ -28,6 +28,7 @@ class TestResult:
     output: str
     visibility: str
     duration: float
+    data: dict = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass
@@ -93,5 +94,6 @@ def score_verdicts(verdicts: list[Verdict], rubric: Rubric) -> list[TestResult]:
                 output=output,
                 visibility=concept.visibility,
                 duration=round(verdict.duration, 4),
+                data=verdict.data,
             ))
     return results

@@ -6,7 +6,9 @@ Graders (hidden ones in ``solutions/<id>/graders/``, public ones in
 - ``student``: a :class:`~autograder.remote.StudentSession`; ``student.module("bleu")``
   is a proxy whose functions run in the sandboxed student process;
 - ``rng``: a ``random.Random`` seeded from a per-run secret, different for every test,
-  so hidden inputs cannot be predicted from an earlier run.
+  so hidden inputs cannot be predicted from an earlier run;
+- ``record``: ``record("attention", {...})`` attaches JSON-able data to the test's result
+  (Gradescope's ``extra_data``), e.g. an attention matrix for a report to draw.
 
 Verdicts are computed here, in the trusted process, from pytest's own reports (the
 ``pytest_runtest_makereport`` / ``pytest_runtest_logreport`` hooks), never from anything
@@ -18,6 +20,7 @@ and no grader source ever reaches a student.
 from __future__ import annotations
 
 import dataclasses
+import json
 import random
 import time
 from typing import Any, Callable
@@ -41,6 +44,7 @@ class Verdict:
     message: str = ""
     output: str = ""
     duration: float = 0.0
+    data: dict = dataclasses.field(default_factory=dict)
 
 
 def as_float(value: Any, what: str) -> float:
@@ -94,6 +98,16 @@ class GradingPlugin:
     @pytest.fixture
     def rng(self, request: pytest.FixtureRequest) -> random.Random:
         return random.Random(f"{self.seed}/{request.node.nodeid}")
+
+    @pytest.fixture
+    def record(self, request: pytest.FixtureRequest) -> Callable[[str, Any], None]:
+        verdict = self.verdicts[request.node.nodeid]
+
+        def attach(name: str, value: Any) -> None:
+            json.dumps(value)  # fail in the grader, not later in a renderer
+            verdict.data[name] = value
+
+        return attach
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item, nextitem: Any) -> Any:

@@ -14,6 +14,14 @@ def test_reference_full_and_stub_zero(grade_toy):
     assert stub.score == 0 and all("not implemented yet" in t.output for t in stub.tests)
 
 
+def test_recorded_data_reaches_the_result(grade_toy):
+    from autograder.feedback.gradescope import to_gradescope
+
+    result = grade_toy(TEST_COURSE / "solutions/toy/reference")
+    (callback,) = [t for t in to_gradescope(result)["tests"] if "apply_twice" in t["name"]]
+    assert callback["extra_data"] == {"calls": [2, 6]}
+
+
 def test_partial_credit_is_per_concept(grade_toy, submission):
     folder = submission(REFERENCE_TOY + "\ndef scale(values, factor):\n    return [v * factor for v in values]\n")
     result = grade_toy(folder)

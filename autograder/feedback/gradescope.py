@@ -28,6 +28,7 @@ def to_gradescope(result: GradeResult) -> dict[str, Any]:
                 "output": test.output,
                 "visibility": test.visibility,
                 "tags": [test.concept],
+                **({"extra_data": test.data} if test.data else {}),
             }
             for test in result.tests
         ],

@@ -24,7 +24,7 @@ def test_scale_negative(toy):
         toy.scale([1.0], -1.0)
 
 
-def test_apply_twice(toy):
+def test_apply_twice(toy, record):
     """apply_twice: calls back into the grader"""
     calls = []
 
@@ -33,4 +33,5 @@ def test_apply_twice(toy):
         return x * 3
 
     assert toy.apply_twice(grader_function, 2) == 18, "apply_twice(f, 2) with f(x)=3x should be 18"
+    record("calls", calls)
     assert calls == [2, 6], f"f should be called with 2 then 6, was called with {calls}"
