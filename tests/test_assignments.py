@@ -4,24 +4,24 @@ the points of the concept it gets wrong; the bundled examples earn what they sho
 import pytest
 
 from autograder.batch import grade_many
+from autograder.spec import Course
 from autograder.validate import validate
 
 from conftest import ROOT
 
-
-def assignments_with_solutions(course):
-    return [a for a in course.assignment_ids() if course.assignment(a).solution_dir is not None]
+WITH_SOLUTIONS = [a for a in Course(ROOT).assignment_ids() if Course(ROOT).assignment(a).solution_dir is not None]
 
 
-def test_every_assignment_validates(course):
-    ids = assignments_with_solutions(course)
-    assert "a4_bleu" in ids
-    for assignment_id in ids:
-        assignment = course.assignment(assignment_id)
-        checks = validate(assignment, jobs=2)
-        failures = [f"{c.kind} {c.name}: {c.problem}" for c in checks if not c.ok]
-        assert not failures, "\n".join(failures)
-        assert sum(c.kind == "mutant" for c in checks) >= 8
+def test_the_course_has_its_assignments():
+    assert "a4_bleu" in WITH_SOLUTIONS
+
+
+@pytest.mark.parametrize("assignment_id", WITH_SOLUTIONS)
+def test_assignment_validates(course, assignment_id):
+    checks = validate(course.assignment(assignment_id), jobs=2)
+    failures = [f"{c.kind} {c.name}: {c.problem}" for c in checks if not c.ok]
+    assert not failures, "\n".join(failures)
+    assert sum(c.kind == "mutant" for c in checks) >= 8
 
 
 def test_a4_examples(course):
