@@ -15,10 +15,10 @@ from pathlib import Path
 
 from .intake import IntakeError, student_name, unpack
 from .runner import GraderError, run_tests
+from .sandbox.isolation import best_available
 from .scoring import GradeResult, score_verdicts
 from .spec import Assignment, Rubric, SpecError
 
-SANDBOX_LAYERS = ["process", "rlimits"]
 
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
@@ -39,8 +39,9 @@ def grade(
         assignment=assignment.id, submission=str(source), student=student or student_name(source, assignment),
         content_hash="", status="graded", score=0.0, max_score=0.0, tests=[], output="",
         execution_time=0.0, seed=seed, grader_hash=assignment.grader_hash(), started_at=started, finished_at="",
-        sandbox={"layers": SANDBOX_LAYERS},
     )
+    isolation = best_available()
+    result.sandbox = {"layers": ["process", "rlimits"] + ([isolation] if isolation != "none" else [])}
     workspace = Path(tempfile.mkdtemp(prefix="autograder-"))
     try:
         rubric = None if public else assignment.rubric()
@@ -53,7 +54,8 @@ def grade(
             return result
         timeouts = (lambda name: assignment.public_timeout) if rubric is None else rubric.timeout_for
         test_dir = assignment.public_tests if public else assignment.graders
-        verdicts = run_tests(test_dir, work, limits=assignment.limits, seed=seed, timeout_for=timeouts)
+        verdicts = run_tests(test_dir, work, limits=assignment.limits, seed=seed, timeout_for=timeouts,
+                             isolation=isolation)
         if rubric is None:
             rubric = Rubric.one_point_per_test([v.name for v in verdicts], assignment.public_timeout)
             result.max_score = rubric.max_score

@@ -19,6 +19,7 @@ from __future__ import annotations
 import builtins
 import itertools
 import signal
+import sys
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -162,8 +163,10 @@ class StudentSession:
     at once instead of paying the failure (say a hang at import time) again.
     """
 
-    def __init__(self, workdir: Path, limits: Limits | None = None, python: str | None = None):
+    def __init__(self, workdir: Path, limits: Limits | None = None, python: str | None = None,
+                 isolation: str = "none"):
         self.workdir = workdir
+        self.isolation = isolation
         self.limits = limits or Limits()
         self.python = python
         self.process: StudentProcess | None = None
@@ -338,7 +341,7 @@ class StudentSession:
             self._lose_process()
         if self.restarts >= MAX_RESTARTS:
             raise StudentCrash(f"your code crashed or timed out {self.restarts} times; the remaining checks were skipped")
-        process = StudentProcess(self.workdir, self.limits, **({"python": self.python} if self.python else {}))
+        process = StudentProcess(self.workdir, self.limits, self.python or sys.executable, self.isolation)
         process.start()
         self.process = process
         return process

@@ -35,10 +35,11 @@ def run_tests(
     limits: Limits,
     seed: str,
     timeout_for: Callable[[str], float],
+    isolation: str = "none",
 ) -> list[Verdict]:
     if not test_dir.is_dir():
         raise GraderError(f"{test_dir}: no test folder")
-    session = StudentSession(workdir, limits)
+    session = StudentSession(workdir, limits, isolation=isolation)
     plugin = GradingPlugin(session, seed, timeout_for)
     sink = io.StringIO()
     try:

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from .. import channel
+from .isolation import command_prefix
 from .limits import Limits
 
 # The student process gets its code on the command line, not from files: there is nothing
@@ -56,8 +57,9 @@ def scrubbed_environment(workdir: Path) -> dict[str, str]:
 class StudentProcess:
     """One sandboxed interpreter serving one submission's workspace."""
 
-    def __init__(self, workdir: Path, limits: Limits, python: str = sys.executable):
+    def __init__(self, workdir: Path, limits: Limits, python: str = sys.executable, isolation: str = "none"):
         self.workdir = workdir
+        self.isolation = isolation
         self.limits = limits
         self.python = python
         self.proc: subprocess.Popen | None = None
@@ -80,8 +82,8 @@ class StudentProcess:
             self.proc = subprocess.Popen(
                 # -I ignores PYTHON* variables and user site-packages; -u keeps output
                 # that a crash would otherwise lose in a buffer; -B writes no .pyc files.
-                [self.python, "-I", "-u", "-B", "-X", "utf8", "-c", CHILD_SOURCE, CHANNEL_SOURCE,
-                 json.dumps(config)],
+                command_prefix(self.isolation, self.workdir)
+                + [self.python, "-I", "-u", "-B", "-X", "utf8", "-c", CHILD_SOURCE, CHANNEL_SOURCE, json.dumps(config)],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
@@ -205,6 +207,9 @@ class StudentProcess:
     def _exit_status(self) -> int | None:
         """The child's exit status once it has gone (killing it if it lingers)."""
         try:
-            return self.proc.wait(timeout=1)
+            status = self.proc.wait(timeout=1)
         except subprocess.TimeoutExpired:
-            return self.kill()
+            status = self.kill()
+        if status is not None and status > 128 and self.isolation != "none":
+            status = 128 - status  # a wrapper reports "killed by signal N" as 128 + N
+        return status

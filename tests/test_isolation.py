@@ -1,0 +1,103 @@
+"""What each isolation layer this machine offers really stops."""
+
+import os
+import socket
+import time
+import uuid
+
+import pytest
+
+from autograder.remote import StudentError, StudentSession
+from autograder.sandbox import isolation
+from autograder.sandbox.limits import Limits
+
+from conftest import ROOT, TEST_COURSE
+
+AVAILABLE = [layer for layer in ("bwrap", "unshare") if isolation.works(layer)]
+
+
+@pytest.fixture(params=AVAILABLE or [pytest.param("none", marks=pytest.mark.skip("no isolation layer here"))])
+def isolated(request, tmp_path):
+    sessions = []
+
+    def start(source: str) -> StudentSession:
+        (tmp_path / "mod.py").write_text(source, encoding="utf-8")
+        session = StudentSession(tmp_path, Limits(memory_mb=1024), isolation=request.param)
+        sessions.append(session)
+        return session
+
+    start.layer = request.param
+    yield start
+    for session in sessions:
+        session.close()
+
+
+def test_no_network(isolated):
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    port = server.getsockname()[1]
+    s = isolated(
+        "import socket\n"
+        "def connect(port):\n"
+        "    try:\n"
+        "        socket.create_connection(('127.0.0.1', port), timeout=2)\n"
+        "        return 'connected'\n"
+        "    except OSError as exc:\n"
+        "        return type(exc).__name__\n"
+    )
+    assert s.module("mod").connect(port) != "connected"
+    server.close()
+
+
+def test_background_processes_die_with_the_sandbox(isolated, tmp_path):
+    marker = tmp_path / "alive"
+    s = isolated(
+        "import os, time\n"
+        "def spawn(path):\n"
+        "    if os.fork() == 0:\n"
+        "        os.setsid()\n"
+        "        if os.fork() == 0:\n"
+        "            while True:\n"
+        "                open(path, 'a').write('x')\n"
+        "                time.sleep(0.05)\n"
+        "        os._exit(0)\n"
+        "    return 'spawned'\n"
+    )
+    assert s.module("mod").spawn(str(marker)) == "spawned"
+    time.sleep(0.3)
+    s.close()
+    time.sleep(0.3)
+    size = marker.stat().st_size
+    time.sleep(0.5)
+    assert marker.stat().st_size == size, "a daemonised grandchild outlived the sandbox"
+
+
+@pytest.mark.skipif("bwrap" not in AVAILABLE, reason="bubblewrap does not run here")
+def test_bwrap_hides_the_course_and_has_a_private_tmp(tmp_path):
+    (tmp_path / "mod.py").write_text(
+        "import os\n"
+        "def peek(path):\n"
+        "    return os.path.exists(path)\n"
+        "def leave(name):\n"
+        "    open('/tmp/' + name, 'w').write('for the next student')\n"
+        "    return os.listdir('/')\n"
+    )
+    session = StudentSession(tmp_path, Limits(memory_mb=1024), isolation="bwrap")
+    try:
+        mod = session.module("mod")
+        assert not mod.peek(str(ROOT / "solutions"))
+        assert not mod.peek(str(ROOT / "README.md"))
+        assert mod.peek(str(tmp_path / "mod.py"))
+        name = f"autograder-test-{uuid.uuid4().hex}"
+        mod.leave(name)
+        assert not os.path.exists(f"/tmp/{name}")
+    finally:
+        session.close()
+
+
+def test_the_best_layer_is_recorded_with_the_result(grade_toy):
+    result = grade_toy(TEST_COURSE / "solutions/toy/reference")
+    assert result.sandbox["layers"][:2] == ["process", "rlimits"]
+    if AVAILABLE:
+        assert result.sandbox["layers"][2] == AVAILABLE[0]
