@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -25,6 +26,7 @@ from .batch import default_jobs, grade_many
 from .feedback.gradescope import to_gradescope
 from .feedback.terminal import render_batch, render_check, render_result
 from .gradebook import DEFAULT_PATH, Gradebook
+from .sandbox import isolation
 from .scoring import GradeResult
 from .spec import Assignment, Course, SpecError
 
@@ -61,6 +63,7 @@ def cmd_check(args: argparse.Namespace, course: Course | None) -> int:
 def cmd_grade(args: argparse.Namespace, course: Course) -> int:
     assignment = course.assignment(args.assignment)
     assignment.rubric()  # a broken rubric stops the batch before anything runs
+    _check_sandbox(args)
     sources = [Path(s) for s in args.submissions]
     if args.student and len(sources) != 1:
         raise SpecError("--student names one submission; pass exactly one")
@@ -93,6 +96,29 @@ def cmd_grade(args: argparse.Namespace, course: Course) -> int:
     if gradebook is not None:
         gradebook.close()
     return 2 if any(r.status == "error" for r in results) else 0
+
+
+def cmd_doctor(args: argparse.Namespace, course: Course | None) -> int:
+    """What this machine offers the sandbox, strongest layer first."""
+    table = Table(title="sandbox layers on this machine")
+    for column in ("layer", "works", "what it adds"):
+        table.add_column(column)
+    notes = {
+        "bwrap": "namespaces; only the interpreter, libraries and the submission are visible; no network",
+        "unshare": "no network, processes contained; the filesystem stays visible",
+        "none": "process separation and resource limits only",
+    }
+    for layer in isolation.LAYERS:
+        table.add_row(layer, "[green]yes[/]" if isolation.works(layer) else "[red]no[/]", notes[layer])
+    out.print(table)
+    out.print(f"grading will use: [bold]{isolation.best_available()}[/]  (python {sys.executable})")
+    return 0
+
+
+def _check_sandbox(args: argparse.Namespace) -> None:
+    if args.require_sandbox and isolation.best_available() == "none":
+        raise SpecError("no namespace sandbox works on this machine and --require-sandbox is set "
+                        "(run `autograder doctor`)")
 
 
 def cmd_validate(args: argparse.Namespace, course: Course) -> int:
@@ -164,6 +190,7 @@ def parser() -> argparse.ArgumentParser:
     verbs = main.add_subparsers(dest="verb", required=True)
 
     verbs.add_parser("list", help="list the assignments").set_defaults(run=cmd_list)
+    verbs.add_parser("doctor", help="show which sandbox layers work here").set_defaults(run=cmd_doctor)
 
     check = verbs.add_parser("check", help="run the public tests on your work")
     check.add_argument("assignment", help="assignment id, or the released assignment folder")
@@ -179,6 +206,8 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument("--json", action="store_true", help="print one Gradescope results.json object per line")
     grade.add_argument("--details", action="store_true", help="show every test of every submission")
     grade.add_argument("--student", help="the student's name when grading one submission")
+    grade.add_argument("--require-sandbox", action=argparse.BooleanOptionalAction, default=bool(os.environ.get("CI")),
+                       help="refuse to grade without a namespace sandbox (default: on when $CI is set)")
     grade.set_defaults(run=cmd_grade)
 
     validate = verbs.add_parser("validate", help="prove the graders with the reference, the stub and the mutants")
@@ -209,7 +238,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.run(args, None if args.run is cmd_check else _course(args))
+        return args.run(args, None if args.run in (cmd_check, cmd_doctor) else _course(args))
     except SpecError as exc:
         err.print(f"[red]error:[/] {exc}", markup=True, highlight=False)
         return 2

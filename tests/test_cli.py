@@ -66,6 +66,16 @@ def test_release_copies_only_the_student_folder(tmp_path):
     assert run.returncode == 0, run.stdout + run.stderr
 
 
+def test_doctor_and_require_sandbox():
+    run = autograder("doctor")
+    assert run.returncode == 0 and "grading will use" in run.stdout
+    reference = str(TEST_COURSE / "solutions/toy/reference")
+    forced_none = {**WIDE, "AUTOGRADER_SANDBOX": "none"}
+    run = subprocess.run([sys.executable, "-m", "autograder", "--course", str(TEST_COURSE), "grade", "toy", reference,
+                          "--no-gradebook", "--require-sandbox"], capture_output=True, text=True, env=forced_none)
+    assert run.returncode == 2 and "--require-sandbox" in run.stderr
+
+
 def test_validate_toy():
     run = autograder("validate", "toy")
     assert run.returncode == 0, run.stdout
