@@ -26,6 +26,7 @@ from .batch import default_jobs, grade_many
 from .feedback.gradescope import to_gradescope
 from .feedback.terminal import render_batch, render_check, render_result
 from .gradebook import DEFAULT_PATH, Gradebook
+from .intake import fingerprint, student_name
 from .sandbox import isolation
 from .scoring import GradeResult
 from .spec import Assignment, Course, SpecError
@@ -68,6 +69,11 @@ def cmd_grade(args: argparse.Namespace, course: Course) -> int:
     if args.student and len(sources) != 1:
         raise SpecError("--student names one submission; pass exactly one")
     gradebook = None if args.no_gradebook else Gradebook(args.gradebook)
+    if args.resume and gradebook is not None:
+        sources = _not_yet_graded(assignment, sources, gradebook, args.student)
+        if not sources:
+            gradebook.close()
+            return 0
     progress = Progress(
         TextColumn("grading {task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
         console=err, transient=True, disable=len(sources) < 2,
@@ -119,6 +125,19 @@ def _check_sandbox(args: argparse.Namespace) -> None:
     if args.require_sandbox and isolation.best_available() == "none":
         raise SpecError("no namespace sandbox works on this machine and --require-sandbox is set "
                         "(run `autograder doctor`)")
+
+
+def _not_yet_graded(assignment: Assignment, sources: list[Path], gradebook: Gradebook,
+                    student: str | None) -> list[Path]:
+    grader_hash = assignment.grader_hash()
+    remaining = []
+    for source in sources:
+        digest = fingerprint(source, assignment)
+        name = student or student_name(source, assignment)
+        if digest is None or not gradebook.has(assignment.id, name, digest, grader_hash):
+            remaining.append(source)
+    err.print(f"--resume: {len(sources) - len(remaining)} of {len(sources)} already graded, skipped")
+    return remaining
 
 
 def cmd_validate(args: argparse.Namespace, course: Course) -> int:
@@ -205,6 +224,8 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument("--no-gradebook", action="store_true", help="do not record the results")
     grade.add_argument("--json", action="store_true", help="print one Gradescope results.json object per line")
     grade.add_argument("--details", action="store_true", help="show every test of every submission")
+    grade.add_argument("--resume", action="store_true",
+                       help="skip submissions whose content these graders already graded into the gradebook")
     grade.add_argument("--student", help="the student's name when grading one submission")
     grade.add_argument("--require-sandbox", action=argparse.BooleanOptionalAction, default=bool(os.environ.get("CI")),
                        help="refuse to grade without a namespace sandbox (default: on when $CI is set)")

@@ -114,6 +114,14 @@ class Gradebook:
             raise
         self.db.execute("COMMIT")
 
+    def has(self, assignment: str, student: str, content_hash: str, grader_hash: str) -> bool:
+        """Whether this content was already graded by these graders (for --resume)."""
+        row = self.db.execute(
+            "SELECT 1 FROM attempts WHERE assignment=? AND student=? AND content_hash=? AND grader_hash=?",
+            (assignment, student, content_hash, grader_hash),
+        ).fetchone()
+        return row is not None
+
     def attempts(self, assignment: str | None = None) -> list[sqlite3.Row]:
         query = "SELECT * FROM attempts" + (" WHERE assignment=?" if assignment else "") + " ORDER BY student, assignment, finished_at, id"
         return list(self.db.execute(query, (assignment,) if assignment else ()))

@@ -41,6 +41,18 @@ def test_grade_json_is_one_gradescope_object_per_line(tmp_path):
     assert "reference,6" in export.stdout.splitlines()
 
 
+def test_resume_skips_what_is_already_graded(tmp_path):
+    reference = TEST_COURSE / "solutions/toy/reference"
+    changed = tmp_path / "changed"
+    changed.mkdir()
+    (changed / "toy.py").write_text((reference / "toy.py").read_text() + "\n# edited\n")
+    book = str(tmp_path / "gb.db")
+    assert autograder("grade", "toy", str(reference), "--gradebook", book).returncode == 0
+    run = autograder("grade", "toy", str(reference), str(changed), "--resume", "--json", "--gradebook", book)
+    assert "1 of 2 already graded" in run.stderr
+    assert [json.loads(line)["submission"] for line in run.stdout.splitlines()] == [str(changed)]
+
+
 def test_check_runs_only_public_tests(tmp_path):
     run = autograder("check", "toy", str(TEST_COURSE / "solutions/toy/reference"))
     assert run.returncode == 0 and "1 of 1 public tests pass" in run.stdout
