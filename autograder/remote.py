@@ -309,7 +309,7 @@ class StudentSession:
             if value._generation != self.generation:
                 raise StudentCrash(f"{value._path} belonged to an earlier run of your code")
             return {"$handle": value._id}
-        if callable(value):
+        if callable(value) and not isinstance(value, type):
             callback_id = next(self._callback_ids)
             self.callbacks[callback_id] = value
             return {"$callback": callback_id}

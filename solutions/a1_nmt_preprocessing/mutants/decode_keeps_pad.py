@@ -1,0 +1,13 @@
+"""decode stops at <eos> but leaves <pad> tokens in the output.
+
+Loses: decode
+"""
+
+
+def decode(ids, vocab):
+    ids = [int(i) for i in ids]
+    if ids and ids[0] == SOS_ID:
+        ids = ids[1:]
+    if EOS_ID in ids:
+        ids = ids[:ids.index(EOS_ID)]
+    return vocab.lookup_tokens(ids)
