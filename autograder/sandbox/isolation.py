@@ -23,6 +23,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 LAYERS = ("bwrap", "unshare", "none")
@@ -53,10 +54,12 @@ def bwrap_prefix(workdir: Path) -> list[str]:
     if binary is None:
         raise RuntimeError("bubblewrap is not installed")
     argv = [binary, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
+    # The private /tmp comes first: an interpreter or a workspace that lives under /tmp
+    # (a virtualenv in a checkout there) is then mounted on top of it, not hidden by it.
+    argv += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
     for path in _interpreter_paths():
         if not str(workdir).startswith(path.rstrip("/") + "/"):
             argv += ["--ro-bind", path, path]
-    argv += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
     argv += ["--bind", str(workdir), str(workdir), "--chdir", str(workdir), "--"]
     return argv
 
@@ -80,15 +83,18 @@ def works(layer: str) -> bool:
     """Whether this layer can really start a process here (checked once per process)."""
     if layer == "none":
         return True
-    probe = Path("/tmp")
-    try:
-        argv = command_prefix(layer, probe) + [sys.executable, "-I", "-c", "import os; os.listdir('.')"]
-    except RuntimeError:
-        return False
-    try:
-        return subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=30).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        return False
+    # Probe exactly as grading will run: a fresh workspace, this interpreter, its libraries.
+    with tempfile.TemporaryDirectory(prefix="autograder-probe-") as workdir:
+        try:
+            argv = command_prefix(layer, Path(workdir)) + [
+                sys.executable, "-I", "-c", "import os, json; os.listdir('.'); open('probe', 'w').write('ok')"]
+        except RuntimeError:
+            return False
+        try:
+            ran = subprocess.run(argv, cwd=workdir, stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            return False
+        return ran.returncode == 0 and (Path(workdir) / "probe").is_file()
 
 
 def best_available() -> str:
