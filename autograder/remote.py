@@ -248,6 +248,10 @@ class StudentSession:
         except channel.ChannelError as exc:
             self._lose_process()
             raise StudentCrash(f"while running {path}, the answer from your code was unreadable ({exc})") from None
+        except StudentError:
+            if outermost and self._callback_error is not None:
+                raise self._callback_error from None  # the grader's own message, not its echo
+            raise
         finally:
             self._depth -= 1
         if outermost and self._callback_error is not None:

@@ -44,7 +44,11 @@ def run_tests(
     sink = io.StringIO()
     try:
         with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-            code = pytest.main([str(test_dir), "--rootdir", str(test_dir), *PYTEST_ARGS], plugins=[plugin])
+            # The rootdir two levels up makes module names carry the assignment
+            # ("a4_bleu.graders.test_validation"), so one process can grade several
+            # assignments without one's test modules standing in for another's.
+            rootdir = test_dir.resolve().parent.parent
+            code = pytest.main([str(test_dir), "--rootdir", str(rootdir), *PYTEST_ARGS], plugins=[plugin])
     finally:
         session.close()
     if plugin.collection_errors:

@@ -123,3 +123,28 @@ def test_broken_zip_is_rejected_with_zero(grade_toy, tmp_path):
     result = grade_toy(path)
     assert (result.status, result.score, result.max_score) == ("rejected", 0, 6)
     assert "not a readable zip" in result.output
+
+
+def test_one_process_grades_assignments_whose_grader_files_share_names(tmp_path):
+    """Two assignments both have graders/test_same.py: each session runs its own."""
+    import shutil
+
+    from autograder.pipeline import grade
+    from autograder.spec import Course
+
+    course = tmp_path / "course"
+    shutil.copytree(TEST_COURSE, course)
+    for name, value in (("one", 1), ("two", 2)):
+        shutil.copytree(course / "assignments/toy", course / "assignments" / name)
+        (course / "assignments" / name / "assignment.yaml").write_text(f"id: {name}\nfiles: [toy.py]\n")
+        graders = course / "solutions" / name / "graders"
+        graders.mkdir(parents=True)
+        (graders / "test_same.py").write_text(
+            f"def test_value(student):\n    assert student.module('toy').add(0, 0) == {value}, 'wrong value'\n")
+        (course / "solutions" / name / "rubric.yaml").write_text("concepts: {c: {points: 1, tests: [test_value]}}\n")
+    answer = tmp_path / "answer"
+    answer.mkdir()
+    (answer / "toy.py").write_text("def add(a, b):\n    return 2\n")
+    loaded = Course(course)
+    assert grade(loaded.assignment("one"), answer).score == 0
+    assert grade(loaded.assignment("two"), answer).score == 1

@@ -146,6 +146,16 @@ def test_crash_inside_a_nested_call_from_a_callback(session):
     assert s.module("mod").call(lambda: 5) == 5
 
 
+def test_an_unswallowed_callback_error_keeps_the_graders_message(session):
+    s = session("def call(f):\n    return f()\n")
+
+    def strict():
+        raise AssertionError("step called with 4 hypotheses, only 3 can be live")
+
+    with pytest.raises(AssertionError, match="only 3 can be live"):
+        s.module("mod").call(strict)
+
+
 def test_support_module_runs_next_to_student_code(session):
     s = session("def square(x):\n    return x * x\n")
     helper = s.support_module("sum_squares", "import mod\ndef run(n):\n    return sum(mod.square(i) for i in range(n))\n")
