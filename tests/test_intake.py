@@ -1,6 +1,5 @@
 """Intake: every form of hand-in becomes plain files, every unsafe one is refused."""
 
-import io
 import json
 import os
 import stat

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from autograder.remote import StudentError, StudentSession
+from autograder.remote import StudentSession
 from autograder.sandbox import isolation
 from autograder.sandbox.limits import Limits
 
