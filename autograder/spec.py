@@ -204,7 +204,8 @@ class Assignment:
         digest = hashlib.sha256()
         paths = [self.directory / "assignment.yaml"]
         if self.solution_dir is not None:
-            paths += [self.solution_dir / "rubric.yaml", *sorted(self.graders.rglob("*.py"))]
+            paths += [self.solution_dir / "rubric.yaml", *sorted(self.graders.rglob("*.py")),
+                      *sorted((self.solution_dir / "support").rglob("*.py"))]
         for path in paths:
             if path.is_file():
                 digest.update(str(path.relative_to(path.parents[1])).encode() + b"\0" + path.read_bytes())

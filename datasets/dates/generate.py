@@ -167,6 +167,29 @@ def make_splits(seed: int = 0, sizes: dict[str, int] | None = None) -> dict[str,
     return splits
 
 
+def sample_pairs(seed: int | str, n: int, exclude_targets: frozenset[str] | set[str] = frozenset()) -> list[tuple[str, str]]:
+    """n fresh (source, target) pairs for distinct random dates whose target is not excluded.
+
+    For graders that need held-out dates nobody has seen (pass the targets of the training
+    split as ``exclude_targets``): the seed is theirs (a secret per run), the surface forms
+    come from the same ``render`` as the committed splits. Independent of ``make_splits``.
+    """
+    span = (LAST_DAY - FIRST_DAY).days + 1
+    draws = _Draws(seed)
+    chosen: set[int] = set()
+    pairs = []
+    if n > span - len(exclude_targets):
+        raise ValueError(f"cannot draw {n} dates outside the {len(exclude_targets)} excluded ones")
+    while len(pairs) < n:
+        offset = draws.below(span)
+        day = FIRST_DAY + datetime.timedelta(days=offset)
+        if offset in chosen or iso_target(day) in exclude_targets:
+            continue
+        chosen.add(offset)
+        pairs.append((render(day, draws), iso_target(day)))
+    return pairs
+
+
 def write_tsv(path: Path, pairs: list[tuple[str, str]]) -> None:
     with open(path, "w", encoding="utf-8", newline="\n") as out:
         for source, target in pairs:

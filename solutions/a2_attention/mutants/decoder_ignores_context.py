@@ -1,0 +1,13 @@
+"""Computes the attention but predicts from the decoder state alone: the context vector is never used.
+
+Loses: training
+"""
+
+
+class AttnSeq2Seq(AttnSeq2Seq):
+    def _step_logits(self, input_ids, state):
+        outputs, src_mask, hidden = state
+        hidden = self.decoder(self.tgt_embedding(input_ids), hidden)
+        context, weights = attend(self.score(hidden, outputs), outputs, src_mask)
+        self.last_attention = weights.detach()
+        return self.output(torch.tanh(hidden)), (outputs, src_mask, hidden)

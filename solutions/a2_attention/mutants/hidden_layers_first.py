@@ -1,0 +1,15 @@
+"""Keeps the GRU's hidden state as [layers, B, H] in the decoder state (the batch is not on dim 0).
+
+Loses: model_interface
+"""
+
+
+class AttnSeq2Seq(AttnSeq2Seq):
+    def encode(self, src, src_mask):
+        outputs, src_mask, hidden = super().encode(src, src_mask)
+        return outputs, src_mask, hidden.unsqueeze(0)
+
+    def _step_logits(self, input_ids, state):
+        outputs, src_mask, hidden = state
+        logits, (outputs, src_mask, hidden) = super()._step_logits(input_ids, (outputs, src_mask, hidden[0]))
+        return logits, (outputs, src_mask, hidden.unsqueeze(0))

@@ -1,0 +1,14 @@
+"""Masks after the softmax (zeroes the padding weights), so rows no longer sum to 1.
+
+Loses: masked_softmax, padding
+"""
+
+
+def attend(scores, values, mask=None):
+    weights = torch.softmax(scores, dim=1)
+    if mask is not None:
+        if not bool(mask.any(dim=1).all()):
+            raise ValueError("mask: a row has no True position")
+        weights = weights * mask
+    context = torch.bmm(weights.unsqueeze(1), values).squeeze(1)
+    return context, weights
