@@ -1,0 +1,10 @@
+"""Noam schedule without the warm-up: always d^-0.5 * step^-0.5.
+
+Loses: noam
+"""
+
+
+def noam_lr(step, d_model, warmup, factor=1.0):
+    if step < 1:
+        raise ValueError("step must be >= 1")
+    return factor * d_model ** -0.5 * step ** -0.5

@@ -1,0 +1,13 @@
+"""LayerNorm with the unbiased variance (divides by D-1).
+
+Loses: layer_norm, encoder_layer, decoder_layer
+"""
+
+
+def _unbiased_forward(self, x):
+    mean = x.mean(dim=-1, keepdim=True)
+    var = x.var(dim=-1, unbiased=True, keepdim=True)
+    return self.weight * (x - mean) / torch.sqrt(var + self.eps) + self.bias
+
+
+LayerNorm.forward = _unbiased_forward
