@@ -1,0 +1,13 @@
+"""Gives the first [SEP] segment id 1 (it belongs to sentence A: segment 0).
+
+Loses: pair_input
+"""
+
+_reference_build_pair_input = build_pair_input
+
+
+def build_pair_input(tokens_a, tokens_b, max_len):
+    tokens, segments = _reference_build_pair_input(tokens_a, tokens_b, max_len)
+    first_sep = tokens.index("[SEP]")
+    segments[first_sep] = 1
+    return tokens, segments

@@ -1,0 +1,12 @@
+"""Writes [MASK] and the random ids into the caller's input_ids and returns it.
+
+Loses: no_mutation
+"""
+
+_reference_mask_tokens = mask_tokens
+
+
+def mask_tokens(input_ids, special_tokens_mask, **kwargs):
+    out, labels = _reference_mask_tokens(input_ids, special_tokens_mask, **kwargs)
+    input_ids[...] = out
+    return input_ids, labels

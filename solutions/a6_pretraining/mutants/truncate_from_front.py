@@ -1,0 +1,16 @@
+"""Truncates the longer sentence from its FRONT instead of its end.
+
+Loses: truncation
+"""
+
+
+def build_pair_input(tokens_a, tokens_b, max_len):
+    if max_len < 3:
+        raise ValueError("max_len")
+    a, b = list(tokens_a), list(tokens_b)
+    while len(a) + len(b) + 3 > max_len:
+        if len(a) >= len(b):
+            a.pop(0)
+        else:
+            b.pop(0)
+    return ["[CLS]"] + a + ["[SEP]"] + b + ["[SEP]"], [0] * (len(a) + 2) + [1] * (len(b) + 1)

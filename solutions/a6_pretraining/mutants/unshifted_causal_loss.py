@@ -1,0 +1,8 @@
+"""Compares the logits at position t with the token at t itself (no shift).
+
+Loses: causal_lm
+"""
+
+
+def causal_lm_loss(logits, input_ids, pad_id=0):
+    return F.cross_entropy(logits.reshape(-1, logits.size(-1)), input_ids.reshape(-1), ignore_index=pad_id)
