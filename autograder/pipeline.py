@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .intake import IntakeError, student_name, unpack
 from .runner import GraderError, run_tests
-from .sandbox.isolation import best_available
+from .sandbox import policy, zygote as warm_workers
 from .scoring import GradeResult, score_verdicts
 from .spec import Assignment, Rubric, SpecError
 
@@ -31,8 +31,13 @@ def grade(
     student: str | None = None,
     public: bool = False,
     seed: str | None = None,
+    warm: bool = True,
 ) -> GradeResult:
-    """Grade one submission with the hidden graders (or the public tests when ``public``)."""
+    """Grade one submission with the hidden graders (or the public tests when ``public``).
+
+    ``warm`` forks the student process from this process's warm worker (torch already
+    imported) instead of starting a fresh interpreter; both enter the same sandbox.
+    """
     started, clock = _now(), time.monotonic()
     seed = seed or secrets.token_hex(8)
     result = GradeResult(
@@ -40,9 +45,11 @@ def grade(
         content_hash="", status="graded", score=0.0, max_score=0.0, tests=[], output="",
         execution_time=0.0, seed=seed, grader_hash=assignment.grader_hash(), started_at=started, finished_at="",
     )
-    isolation = best_available()
-    result.sandbox = {"layers": ["process", "rlimits"] + ([isolation] if isolation != "none" else [])}
-    workspace = Path(tempfile.mkdtemp(prefix="autograder-"))
+    sandbox = policy.current()
+    zygote = _warm_worker(sandbox) if warm else None
+    result.sandbox = {"layers": sandbox.layers, "warm": zygote is not None}
+    # A warm worker's sandbox sees only its spool folder: the workspace goes there.
+    workspace = Path(tempfile.mkdtemp(prefix="autograder-", dir=zygote.spool if zygote else None))
     try:
         rubric = None if public else assignment.rubric()
         result.max_score = rubric.max_score if rubric else 0.0
@@ -55,7 +62,7 @@ def grade(
         timeouts = (lambda name: assignment.public_timeout) if rubric is None else rubric.timeout_for
         test_dir = assignment.public_tests if public else assignment.graders
         verdicts = run_tests(test_dir, work, limits=assignment.limits, seed=seed, timeout_for=timeouts,
-                             isolation=isolation)
+                             sandbox=sandbox, zygote=zygote)
         if rubric is None:
             rubric = Rubric.one_point_per_test([v.name for v in verdicts], assignment.public_timeout)
             result.max_score = rubric.max_score
@@ -64,7 +71,25 @@ def grade(
     except (GraderError, SpecError) as exc:
         result.status, result.output, result.score = "error", f"Grading failed (not your fault): {exc}", 0.0
     finally:
+        if zygote is not None:
+            _reset(zygote)
         shutil.rmtree(workspace, ignore_errors=True)
         result.execution_time = round(time.monotonic() - clock, 3)
         result.finished_at = _now()
     return result
+
+
+def _warm_worker(sandbox: policy.Sandbox) -> warm_workers.Zygote | None:
+    """This process's warm worker, or None (a fresh process per submission) if it fails."""
+    try:
+        return warm_workers.shared(sandbox)
+    except warm_workers.ZygoteFailed:
+        return None
+
+
+def _reset(zygote: warm_workers.Zygote) -> None:
+    """Nothing of this submission survives into the next one, or the worker goes."""
+    try:
+        zygote.reset()
+    except warm_workers.ZygoteFailed:
+        zygote.close()

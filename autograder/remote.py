@@ -26,7 +26,9 @@ from typing import Any, Callable
 
 from . import channel
 from .sandbox.limits import Limits
+from .sandbox.policy import Sandbox
 from .sandbox.process import Deadline, ProcessEnded, StudentProcess
+from .sandbox.zygote import Zygote
 
 DEFAULT_CALL_SECONDS = 10.0
 MAX_RESTARTS = 8
@@ -164,9 +166,10 @@ class StudentSession:
     """
 
     def __init__(self, workdir: Path, limits: Limits | None = None, python: str | None = None,
-                 isolation: str = "none"):
+                 sandbox: Sandbox | None = None, zygote: Zygote | None = None):
         self.workdir = workdir
-        self.isolation = isolation
+        self.sandbox = sandbox
+        self.zygote = zygote
         self.limits = limits or Limits()
         self.python = python
         self.process: StudentProcess | None = None
@@ -345,7 +348,7 @@ class StudentSession:
             self._lose_process()
         if self.restarts >= MAX_RESTARTS:
             raise StudentCrash(f"your code crashed or timed out {self.restarts} times; the remaining checks were skipped")
-        process = StudentProcess(self.workdir, self.limits, self.python or sys.executable, self.isolation)
+        process = StudentProcess(self.workdir, self.limits, self.python or sys.executable, self.sandbox, self.zygote)
         process.start()
         self.process = process
         return process

@@ -12,6 +12,8 @@ import pytest
 
 from .remote import StudentSession
 from .sandbox.limits import Limits
+from .sandbox.policy import Sandbox
+from .sandbox.zygote import Zygote
 from .testing import GradingPlugin, Verdict
 
 PYTEST_ARGS = [
@@ -35,11 +37,12 @@ def run_tests(
     limits: Limits,
     seed: str,
     timeout_for: Callable[[str], float],
-    isolation: str = "none",
+    sandbox: Sandbox | None = None,
+    zygote: Zygote | None = None,
 ) -> list[Verdict]:
     if not test_dir.is_dir():
         raise GraderError(f"{test_dir}: no test folder")
-    session = StudentSession(workdir, limits, isolation=isolation)
+    session = StudentSession(workdir, limits, sandbox=sandbox, zygote=zygote)
     plugin = GradingPlugin(session, seed, timeout_for)
     sink = io.StringIO()
     try:

@@ -1,4 +1,4 @@
-"""What each isolation layer this machine offers really stops."""
+"""What each sandbox layer this machine offers really stops, each layer on its own."""
 
 import os
 import socket
@@ -10,6 +10,7 @@ import pytest
 from autograder.remote import StudentSession
 from autograder.sandbox import isolation
 from autograder.sandbox.limits import Limits
+from autograder.sandbox.policy import Sandbox, seccomp_works
 
 from conftest import ROOT, TEST_COURSE
 
@@ -22,7 +23,7 @@ def isolated(request, tmp_path):
 
     def start(source: str) -> StudentSession:
         (tmp_path / "mod.py").write_text(source, encoding="utf-8")
-        session = StudentSession(tmp_path, Limits(memory_mb=1024), isolation=request.param)
+        session = StudentSession(tmp_path, Limits(memory_mb=1024), sandbox=Sandbox(request.param))
         sessions.append(session)
         return session
 
@@ -83,7 +84,7 @@ def test_bwrap_hides_the_course_and_has_a_private_tmp(tmp_path):
         "    open('/tmp/' + name, 'w').write('for the next student')\n"
         "    return os.listdir('/')\n"
     )
-    session = StudentSession(tmp_path, Limits(memory_mb=1024), isolation="bwrap")
+    session = StudentSession(tmp_path, Limits(memory_mb=1024), sandbox=Sandbox("bwrap"))
     try:
         mod = session.module("mod")
         assert not mod.peek(str(ROOT / "solutions"))
@@ -101,3 +102,47 @@ def test_the_best_layer_is_recorded_with_the_result(grade_toy):
     assert result.sandbox["layers"][:2] == ["process", "rlimits"]
     if AVAILABLE:
         assert result.sandbox["layers"][2] == AVAILABLE[0]
+
+
+@pytest.fixture
+def filtered(tmp_path):
+    if not seccomp_works():
+        pytest.skip("seccomp (pyseccomp + libseccomp) does not work here")
+    (tmp_path / "mod.py").write_text(
+        "import os, socket, subprocess, threading\n"
+        "def attempt(what):\n"
+        "    actions = {\n"
+        "        'fork': os.fork,\n"
+        "        'subprocess': lambda: subprocess.run(['true']),\n"
+        "        'socket': socket.socket,\n"
+        "        'unix_socketpair': socket.socketpair,\n"
+        "        'signal_parent': lambda: os.kill(os.getppid(), 0),\n"
+        "        'signal_everyone': lambda: os.kill(-1, 0),\n"
+        "        'signal_self': lambda: os.kill(os.getpid(), 0),\n"
+        "    }\n"
+        "    try:\n"
+        "        actions[what]()\n"
+        "        return 'allowed'\n"
+        "    except OSError as exc:\n"
+        "        return type(exc).__name__\n"
+        "def threads_and_torch():\n"
+        "    import torch\n"
+        "    torch.set_num_threads(2)\n"
+        "    out = []\n"
+        "    worker = threading.Thread(target=lambda: out.append(float((torch.ones(300, 300) @ torch.ones(300, 300))[0, 0])))\n"
+        "    worker.start(); worker.join()\n"
+        "    return out\n"
+    )
+    session = StudentSession(tmp_path, Limits(memory_mb=1024), sandbox=Sandbox("none", seccomp=True))
+    yield session.module("mod")
+    session.close()
+
+
+@pytest.mark.parametrize("what", ["fork", "subprocess", "socket", "unix_socketpair", "signal_parent", "signal_everyone"])
+def test_seccomp_refuses_processes_sockets_and_signals_to_others(filtered, what):
+    assert filtered.attempt(what) in ("PermissionError", "StudentPermissionError"), what
+
+
+def test_seccomp_keeps_threads_torch_and_signals_to_itself(filtered):
+    assert filtered.attempt("signal_self") == "allowed"
+    assert filtered.threads_and_torch() == [300.0]

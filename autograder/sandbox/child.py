@@ -2,9 +2,9 @@
 
 It runs as ``python -I -c <this file's source> <channel.py's source> CONFIG``: the student
 process needs no framework file on disk and nothing on its path but the submission and
-the interpreter's libraries. Before any student code is imported it applies
-its own resource limits: that works the same for a freshly exec'd interpreter and for a
-child forked from a warm worker.
+the interpreter's libraries. Before any student code is imported it confines itself
+(resource limits, a process-count limit, a seccomp filter: see ``policy.py``): that works
+the same for a freshly exec'd interpreter and for a child forked from a warm worker.
 
 It then serves requests from the trusted side (import a module, get an attribute, call a
 function or a method) and answers with data, or with a handle for objects that are not
@@ -21,6 +21,7 @@ import json
 import os
 import resource
 import sys
+import time
 import traceback
 import types
 from typing import Any
@@ -31,6 +32,73 @@ MAX_MESSAGE = 2000
 def apply_limits(rlimits: dict[str, list[int]]) -> None:
     for name, (soft, hard) in rlimits.items():
         resource.setrlimit(getattr(resource, name), (soft, hard))
+
+
+CLONE_THREAD = 0x00010000
+DENIED_OUTRIGHT = (
+    "ptrace", "process_vm_readv", "process_vm_writev", "mount", "umount2", "pivot_root", "chroot",
+    "unshare", "setns", "bpf", "perf_event_open", "keyctl", "add_key", "request_key", "userfaultfd",
+    "io_uring_setup", "io_uring_enter", "io_uring_register", "kexec_load", "init_module",
+    "finit_module", "delete_module", "reboot", "swapon", "swapoff", "acct", "quotactl",
+    "open_by_handle_at", "name_to_handle_at", "tkill",
+)
+
+
+def apply_seccomp() -> None:
+    """No new processes (threads are fine), no exec, no sockets, no signals to others.
+
+    ``clone3`` answers ENOSYS so that the C library falls back to ``clone``, whose flags
+    the filter can read: a thread (CLONE_THREAD) is allowed, a process is not.
+    """
+    import errno
+
+    import pyseccomp as seccomp
+
+    denied, refused = seccomp.ERRNO(errno.EPERM), seccomp.ERRNO(errno.EACCES)
+    me = os.getpid()
+    rules = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
+    for name in ("fork", "vfork"):
+        rules.add_rule(denied, name)
+    rules.add_rule(denied, "clone", seccomp.Arg(0, seccomp.MASKED_EQ, CLONE_THREAD, 0))
+    rules.add_rule(seccomp.ERRNO(errno.ENOSYS), "clone3")
+    for name in ("execve", "execveat", "socket", "socketpair"):
+        rules.add_rule(refused, name)
+    for name in DENIED_OUTRIGHT:
+        try:
+            rules.add_rule(denied, name)
+        except Exception:  # a system call this architecture does not have
+            pass
+    for name in ("kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo"):
+        rules.add_rule(denied, name, seccomp.Arg(0, seccomp.NE, me))
+    rules.add_rule(denied, "pidfd_send_signal")
+    rules.load()
+
+
+def confine(config: dict) -> None:
+    """Everything the student process applies to itself before any student code runs.
+
+    The same steps serve a freshly exec'd interpreter and a child forked from a warm
+    worker, so both enter the same sandbox.
+    """
+    apply_limits(config.get("rlimits", {}))
+    if config.get("nproc"):
+        resource.setrlimit(resource.RLIMIT_NPROC, (config["nproc"], config["nproc"]))
+    if config.get("seccomp"):
+        apply_seccomp()
+
+
+def probe(config: dict) -> None:
+    """``--probe``: confine, then show that a new process is refused."""
+    confine(config)
+    try:
+        pid = os.fork()
+    except OSError:
+        print("contained")
+        return
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+    print("not contained")
 
 
 class CallbackFailed(RuntimeError):
@@ -182,19 +250,193 @@ def describe_error(exc: BaseException, workdir: str) -> dict:
     }
 
 
-def main() -> None:
-    channel_source, config = sys.argv[1], json.loads(sys.argv[2])
-    apply_limits(config["rlimits"])
+def load_channel(channel_source: str) -> types.ModuleType:
     channel = types.ModuleType("_autograder_channel")
     sys.modules[channel.__name__] = channel
     exec(compile(channel_source, "<autograder channel>", "exec"), channel.__dict__)
+    return channel
 
+
+def serve_workspace(channel: types.ModuleType, config: dict) -> None:
+    """Confine this process, then serve one submission's workspace until the channel closes."""
+    if "torch" in sys.modules:  # forked from a warm worker: one thread, before anything else
+        sys.modules["torch"].set_num_threads(1)
+    confine(config)
     workdir = config["workdir"]
     os.chdir(workdir)
+    os.environ.update(HOME=workdir, TMPDIR=workdir)
     sys.path.insert(0, workdir)
     sys.argv = [os.path.join(workdir, "__main__")]
     Server(channel, config["fd_in"], config["fd_out"], workdir).serve()
     os._exit(0)
+
+
+class Zygote:
+    """A warm worker: libraries imported once, a fresh confined child forked per request.
+
+    It runs no student code itself and never runs a torch operation (a fork after one
+    can deadlock the child). Requests come on a SOCK_SEQPACKET socket, one JSON message
+    each, with the child's three pipe ends passed as file descriptors.
+    """
+
+    def __init__(self, channel: types.ModuleType, control_fd: int, config: dict):
+        import socket
+
+        self.channel = channel
+        self.control = socket.socket(fileno=control_fd)
+        self.config = config
+        self.finished: dict[int, int] = {}
+        self.children: set[int] = set()
+
+    def run(self) -> None:
+        import socket
+
+        for module in self.config.get("preload", []):
+            try:
+                importlib.import_module(module)
+            except Exception:  # a library this machine lacks: students' imports will say so
+                pass
+        set_not_dumpable()
+        self.reply({"ready": os.getpid()})
+        while True:
+            try:
+                message, fds, _, _ = socket.recv_fds(self.control, 1 << 20, 4)
+            except OSError:
+                break
+            if not message:
+                break
+            request = json.loads(message)
+            try:
+                self.reply(self.perform(request, fds))
+            except Exception as exc:
+                self.reply({"error": f"{type(exc).__name__}: {exc}"})
+            finally:
+                for fd in fds:
+                    try:
+                        os.close(fd)
+                    except OSError:
+                        pass
+        self.reset()
+        os._exit(0)
+
+    def reply(self, answer: dict) -> None:
+        self.control.send(json.dumps(answer).encode())
+
+    def perform(self, request: dict, fds: list[int]) -> dict:
+        op = request["op"]
+        self.reap()
+        if op == "spawn":
+            return {"pid": self.spawn(request["config"], fds)}
+        pid = int(request.get("pid", 0))
+        if op == "poll":
+            return {"status": self.finished.get(pid)}
+        if op == "kill":
+            return {"status": self.kill(pid)}
+        if op == "reset":
+            self.reset()
+            return {"ok": True}
+        raise ValueError(f"unknown request {op!r}")
+
+    def spawn(self, config: dict, fds: list[int]) -> int:
+        request_r, answer_w, output_w = fds
+        pid = os.fork()
+        if pid == 0:
+            try:
+                self.control.close()
+                os.setsid()
+                devnull = os.open(os.devnull, os.O_RDONLY)
+                os.dup2(devnull, 0)
+                os.dup2(output_w, 1)
+                os.dup2(output_w, 2)
+                serve_workspace(self.channel, dict(config, fd_in=request_r, fd_out=answer_w))
+            finally:
+                os._exit(70)
+        self.children.add(pid)
+        return pid
+
+    def reap(self) -> None:
+        """Collect every child that has ended (orphans too, when this is pid 1)."""
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            if pid in self.children:
+                self.children.discard(pid)
+                self.finished[pid] = os.waitstatus_to_exitcode(status)
+
+    def kill(self, pid: int) -> int | None:
+        for target in (lambda: os.killpg(pid, 9), lambda: os.kill(pid, 9)):
+            try:
+                target()
+            except OSError:
+                pass
+        if pid in self.children:
+            _, status = os.waitpid(pid, 0)
+            self.children.discard(pid)
+            self.finished[pid] = os.waitstatus_to_exitcode(status)
+        return self.finished.pop(pid, None)
+
+    def reset(self) -> None:
+        """Between two submissions: no process and no file of the last one survives."""
+        for pid in list(self.children):
+            self.kill(pid)
+        if self.config.get("own_pid_namespace") and os.readlink("/proc/self/ns/pid") != self.config.get("outer_pid_namespace"):
+            try:
+                os.kill(-1, 9)  # everything else in this pid namespace: daemonised grandchildren
+            except OSError:
+                pass
+            time.sleep(0.01)
+            self.reap()
+        for folder in self.config.get("wipe", []):
+            wipe(folder, keep=self.config["spool"])
+        self.finished.clear()
+
+
+def wipe(folder: str, keep: str) -> None:
+    """Empty ``folder``, except ``keep`` (the spool, bound inside it) and mount points."""
+    import shutil
+
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return
+    for name in entries:
+        path = os.path.join(folder, name)
+        if path == keep or keep.startswith(path + os.sep) or os.path.ismount(path):
+            continue
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+
+
+def set_not_dumpable() -> None:
+    """Children share this process's uid: keep them from reading or writing its memory."""
+    import ctypes
+
+    PR_SET_DUMPABLE = 4
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def main() -> None:
+    if sys.argv[1] == "--probe":
+        probe(json.loads(sys.argv[2]))
+        return
+    if sys.argv[1] == "--zygote":
+        config = json.loads(sys.argv[3])
+        Zygote(load_channel(sys.argv[2]), config["control_fd"], config).run()
+        return
+    channel_source, config = sys.argv[1], json.loads(sys.argv[2])
+    serve_workspace(load_channel(channel_source), config)
 
 
 if __name__ == "__main__":

@@ -20,11 +20,9 @@ from pathlib import Path
 from .. import channel
 from .isolation import command_prefix
 from .limits import Limits
+from .policy import CHILD_SOURCE, Sandbox
+from .zygote import CHANNEL_SOURCE, Zygote, ZygoteFailed, die_with_parent, wait_for
 
-# The student process gets its code on the command line, not from files: there is nothing
-# on disk that one submission could modify to change how the next one is run.
-CHILD_SOURCE = Path(__file__).with_name("child.py").read_text(encoding="utf-8")
-CHANNEL_SOURCE = (Path(__file__).parent.parent / "channel.py").read_text(encoding="utf-8")
 
 
 class Deadline(Exception):
@@ -54,15 +52,71 @@ def scrubbed_environment(workdir: Path) -> dict[str, str]:
     }
 
 
+class _Exec:
+    """A student process started as a fresh interpreter (inside the namespace wrapper)."""
+
+    def __init__(self, proc: subprocess.Popen, wrapped: bool):
+        self.proc = proc
+        self.wrapped = wrapped
+
+    def poll(self) -> int | None:
+        return self.proc.poll()
+
+    def wait(self, timeout: float) -> int | None:
+        try:
+            status = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None
+        if status is not None and status > 128 and self.wrapped:
+            status = 128 - status  # a wrapper reports "killed by signal N" as 128 + N
+        return status
+
+    def kill(self) -> int | None:
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        return self.wait(timeout=5)
+
+
+class _Forked:
+    """A student process forked by a warm worker; only the worker can wait for it."""
+
+    def __init__(self, zygote: Zygote, pid: int):
+        self.zygote = zygote
+        self.pid = pid
+
+    def poll(self) -> int | None:
+        try:
+            return self.zygote.poll(self.pid)
+        except ZygoteFailed:
+            return -signal.SIGKILL
+
+    def wait(self, timeout: float) -> int | None:
+        try:
+            return wait_for(self.zygote, self.pid, timeout)
+        except ZygoteFailed:
+            return -signal.SIGKILL
+
+    def kill(self) -> int | None:
+        try:
+            return self.zygote.kill(self.pid)
+        except ZygoteFailed:  # the worker itself is stuck: the whole sandbox goes
+            self.zygote.close()
+            return -signal.SIGKILL
+
+
 class StudentProcess:
     """One sandboxed interpreter serving one submission's workspace."""
 
-    def __init__(self, workdir: Path, limits: Limits, python: str = sys.executable, isolation: str = "none"):
+    def __init__(self, workdir: Path, limits: Limits, python: str = sys.executable, sandbox: Sandbox | None = None,
+                 zygote: Zygote | None = None):
         self.workdir = workdir
-        self.isolation = isolation
+        self.sandbox = sandbox or Sandbox()
         self.limits = limits
         self.python = python
-        self.proc: subprocess.Popen | None = None
+        self.zygote = zygote
+        self.handle: _Exec | _Forked | None = None
         self.output = bytearray()
         self.output_dropped = 0
         self._read_from = 0
@@ -77,54 +131,67 @@ class StudentProcess:
             "workdir": str(self.workdir),
             "fd_in": request_r,
             "fd_out": answer_w,
+            **self.sandbox.child_config(),
         }
         try:
-            self.proc = subprocess.Popen(
-                # -I ignores PYTHON* variables and user site-packages; -u keeps output
-                # that a crash would otherwise lose in a buffer; -B writes no .pyc files.
-                command_prefix(self.isolation, self.workdir)
-                + [self.python, "-I", "-u", "-B", "-X", "utf8", "-c", CHILD_SOURCE, CHANNEL_SOURCE, json.dumps(config)],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                pass_fds=(request_r, answer_w),
-                cwd=self.workdir,
-                env=scrubbed_environment(self.workdir),
-                start_new_session=True,
-            )
+            self.handle, self.output_fd = self._fork(config) if self.zygote else (None, -1)
+            if self.handle is None:
+                self.handle, self.output_fd = self._exec(config)
         finally:
             os.close(request_r)
             os.close(answer_w)
         self.request_fd = request_w
         self.answer_fd = answer_r
-        self.output_fd = self.proc.stdout.fileno()
         for fd in (self.request_fd, self.answer_fd, self.output_fd):
             os.set_blocking(fd, False)
 
+    def _exec(self, config: dict) -> tuple[_Exec, int]:
+        proc = subprocess.Popen(
+            # -I ignores PYTHON* variables and user site-packages; -u keeps output
+            # that a crash would otherwise lose in a buffer; -B writes no .pyc files.
+            command_prefix(self.sandbox.namespaces, self.workdir)
+            + [self.python, "-I", "-u", "-B", "-X", "utf8", "-c", CHILD_SOURCE, CHANNEL_SOURCE, json.dumps(config)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            pass_fds=(config["fd_in"], config["fd_out"]),
+            cwd=self.workdir,
+            env=scrubbed_environment(self.workdir),
+            start_new_session=True,
+            preexec_fn=die_with_parent,
+        )
+        output_fd = os.dup(proc.stdout.fileno())
+        proc.stdout.close()
+        return _Exec(proc, self.sandbox.namespaces != "none"), output_fd
+
+    def _fork(self, config: dict) -> tuple[_Forked | None, int]:
+        """A child of the warm worker, or (None, -1) when the worker cannot give one."""
+        output_r, output_w = os.pipe()
+        try:
+            pid = self.zygote.spawn(config, (config["fd_in"], config["fd_out"], output_w))
+        except ZygoteFailed:
+            os.close(output_r)
+            return None, -1
+        finally:
+            os.close(output_w)
+        return _Forked(self.zygote, pid), output_r
+
     @property
     def alive(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
+        return self.handle is not None and self.handle.poll() is None
 
     def kill(self) -> int | None:
-        """Kill the whole process group and reap the child; returns its exit status."""
-        if self.proc is None:
+        """Kill the child with every process it started, and reap it; returns its exit status."""
+        if self.handle is None:
             return None
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        try:
-            returncode = self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            returncode = None
+        returncode = self.handle.kill()
         self._drain_output()
-        for fd in (self.request_fd, self.answer_fd):
+        for fd in (self.request_fd, self.answer_fd, self.output_fd):
             try:
                 os.close(fd)
             except OSError:
                 pass
-        self.proc.stdout.close()
-        self.proc = None
+        self.handle = None
         return returncode
 
     # -- talking -----------------------------------------------------------------
@@ -190,7 +257,7 @@ class StudentProcess:
             return b""
 
     def _drain_output(self) -> None:
-        if self.proc is None or self.proc.stdout.closed:
+        if self.handle is None:
             return
         while True:
             try:
@@ -206,10 +273,5 @@ class StudentProcess:
 
     def _exit_status(self) -> int | None:
         """The child's exit status once it has gone (killing it if it lingers)."""
-        try:
-            status = self.proc.wait(timeout=1)
-        except subprocess.TimeoutExpired:
-            status = self.kill()
-        if status is not None and status > 128 and self.isolation != "none":
-            status = 128 - status  # a wrapper reports "killed by signal N" as 128 + N
-        return status
+        status = self.handle.wait(timeout=1)
+        return status if status is not None else self.kill()

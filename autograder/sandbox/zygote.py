@@ -1,0 +1,193 @@
+"""Warm workers: one sandboxed process that has imported torch forks a child per student.
+
+Starting an interpreter and importing torch costs ~1.5 s; forking a process that has
+already done it costs milliseconds. The warm worker (the "zygote") is started exactly
+like a student process — same namespace wrapper, same scrubbed environment — but around a
+spool folder instead of one workspace, and it runs no student code itself. Each child it
+forks confines itself (rlimits, seccomp) before touching the workspace it is given, exactly
+as a freshly exec'd student process does (``child.serve_workspace``), and serves one
+submission only. Between two submissions :meth:`Zygote.reset` kills whatever the last one
+left running in the sandbox's pid namespace and empties its private ``/tmp``; the pipeline
+removes the workspace. Only one submission's files are ever in the spool.
+
+Measured constraint: forking after the parent ran a multi-threaded torch op deadlocks
+children, so the zygote only imports; children call ``torch.set_num_threads(1)`` first,
+and deadlines are enforced from the trusted side by killing (through the zygote, or the
+whole sandbox when the zygote itself does not answer).
+"""
+
+from __future__ import annotations
+
+import atexit
+import ctypes
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .isolation import command_prefix
+from .policy import CHILD_SOURCE, Sandbox
+
+CHANNEL_SOURCE = (Path(__file__).parent.parent / "channel.py").read_text(encoding="utf-8")
+PRELOAD = ("torch", "numpy")
+START_TIMEOUT = 120.0
+ANSWER_TIMEOUT = 10.0
+
+
+class ZygoteFailed(Exception):
+    """The warm worker died or stopped answering (it has been killed; start a new one)."""
+
+
+def die_with_parent() -> None:
+    """Runs in the forked wrapper before exec: a worker that dies takes its sandbox along."""
+    PR_SET_PDEATHSIG = 1
+    try:
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+class Zygote:
+    """The trusted side's handle on one warm worker."""
+
+    def __init__(self, sandbox: Sandbox, python: str = sys.executable, preload: tuple[str, ...] = PRELOAD):
+        self.sandbox = sandbox
+        self.python = python
+        self.preload = preload
+        self.spool = Path(tempfile.mkdtemp(prefix="autograder-worker-"))
+        self.proc: subprocess.Popen | None = None
+        self.control: socket.socket | None = None
+        self.log = self.spool.parent / f"{self.spool.name}.log"
+
+    # -- life cycle ----------------------------------------------------------------
+    def start(self) -> None:
+        from .process import scrubbed_environment
+
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        own_pid_namespace = self.sandbox.namespaces != "none"
+        config = {
+            "control_fd": theirs.fileno(),
+            "preload": list(self.preload),
+            "own_pid_namespace": own_pid_namespace,
+            "outer_pid_namespace": os.readlink("/proc/self/ns/pid"),
+            "wipe": ["/tmp", "/dev/shm"] if self.sandbox.namespaces == "bwrap" else [],
+            "spool": str(self.spool),
+        }
+        with open(self.log, "wb") as log:
+            self.proc = subprocess.Popen(
+                command_prefix(self.sandbox.namespaces, self.spool)
+                + [self.python, "-I", "-u", "-B", "-X", "utf8", "-c", CHILD_SOURCE, "--zygote", CHANNEL_SOURCE,
+                   json.dumps(config)],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, pass_fds=(theirs.fileno(),),
+                cwd=self.spool, env=scrubbed_environment(self.spool), start_new_session=True,
+                preexec_fn=die_with_parent,
+            )
+        theirs.close()
+        self.control = ours
+        self._answer(START_TIMEOUT)
+
+    @property
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def close(self) -> None:
+        """Kill the warm worker and everything in its sandbox."""
+        if self.proc is not None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+            self.proc = None
+        if self.control is not None:
+            self.control.close()
+            self.control = None
+
+    def discard(self) -> None:
+        self.close()
+        import shutil
+
+        shutil.rmtree(self.spool, ignore_errors=True)
+        self.log.unlink(missing_ok=True)
+
+    # -- requests ----------------------------------------------------------------------
+    def spawn(self, config: dict, fds: tuple[int, int, int]) -> int:
+        """Fork a confined child serving ``config['workdir']`` on the given pipe ends."""
+        if not self.running:
+            self.close()
+            self.start()
+        return int(self._request({"op": "spawn", "config": config}, fds)["pid"])
+
+    def poll(self, pid: int) -> int | None:
+        return self._request({"op": "poll", "pid": pid}).get("status")
+
+    def kill(self, pid: int) -> int | None:
+        return self._request({"op": "kill", "pid": pid}).get("status")
+
+    def reset(self) -> None:
+        if self.running:
+            self._request({"op": "reset"})
+
+    def _request(self, message: dict, fds: tuple[int, ...] = ()) -> dict:
+        if self.control is None:
+            raise ZygoteFailed("the warm worker is not running")
+        try:
+            socket.send_fds(self.control, [json.dumps(message).encode()], list(fds))
+        except OSError as exc:
+            self.close()
+            raise ZygoteFailed(f"the warm worker is gone ({exc})") from None
+        answer = self._answer(ANSWER_TIMEOUT)
+        if "error" in answer:
+            raise ZygoteFailed(answer["error"])
+        return answer
+
+    def _answer(self, timeout: float) -> dict:
+        assert self.control is not None
+        self.control.settimeout(timeout)
+        try:
+            data = self.control.recv(1 << 16)
+        except (OSError, socket.timeout):
+            data = b""
+        if not data:
+            log = self.log.read_text(errors="replace")[-2000:] if self.log.exists() else ""
+            self.close()
+            raise ZygoteFailed(f"the warm worker did not answer{': ' + log if log else ''}")
+        return json.loads(data)
+
+
+_SHARED: dict[tuple, Zygote] = {}
+
+
+def shared(sandbox: Sandbox, python: str = sys.executable) -> Zygote:
+    """This process's warm worker for ``sandbox`` (started on first use, closed at exit)."""
+    key = (sandbox, python)
+    if key not in _SHARED:
+        zygote = Zygote(sandbox, python)
+        zygote.start()
+        _SHARED[key] = zygote
+    return _SHARED[key]
+
+
+@atexit.register
+def _close_all() -> None:
+    for zygote in _SHARED.values():
+        zygote.discard()
+    _SHARED.clear()
+
+
+def wait_for(zygote: Zygote, pid: int, timeout: float) -> int | None:
+    """Exit status of a child that is ending, or None if it is still there after ``timeout``."""
+    end = time.monotonic() + timeout
+    while True:
+        status = zygote.poll(pid)
+        if status is not None or time.monotonic() >= end:
+            return status
+        time.sleep(0.01)

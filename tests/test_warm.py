@@ -1,0 +1,170 @@
+"""Warm workers: a child forked per submission enters the same sandbox as a fresh one,
+and nothing of one submission reaches the next."""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from autograder.remote import StudentCrash, StudentSession
+from autograder.sandbox import isolation
+from autograder.sandbox.limits import Limits
+from autograder.sandbox.policy import Sandbox, seccomp_works
+from autograder.sandbox.zygote import Zygote
+
+from conftest import REFERENCE_TOY, ROOT, TEST_COURSE
+
+LAYERS = [layer for layer in ("bwrap", "unshare") if isolation.works(layer)] or ["none"]
+
+PROBE = """
+import os, sys, time
+counter = 0
+def bump():
+    global counter
+    counter += 1
+    return counter
+def sees(path):
+    return os.path.exists(path)
+def leave(path):
+    open(path, 'w').write('for the next student')
+    return True
+def daemon(path):
+    if os.fork() == 0:
+        os.setsid()
+        if os.fork() == 0:
+            while True:
+                open(path, 'a').write('x')
+                time.sleep(0.05)
+        os._exit(0)
+    return True
+def fork_allowed():
+    try:
+        pid = os.fork()
+    except OSError:
+        return False
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+    return True
+def kill_parent():
+    import signal
+    os.kill(os.getppid(), signal.SIGKILL)
+    time.sleep(0.5)
+    return 'survived'
+def torch_threads():
+    import torch
+    return torch.get_num_threads(), float(torch.ones(64, 64).sum())
+"""
+
+
+@pytest.fixture(params=LAYERS)
+def worker(request):
+    seccomp = request.param != "none" and seccomp_works()
+    zygote = Zygote(Sandbox(request.param, seccomp=False), preload=("torch",))
+    zygote.start()
+    filtered = Zygote(Sandbox(request.param, seccomp=seccomp), preload=("torch",)) if seccomp else None
+    if filtered:
+        filtered.start()
+    yield {"plain": zygote, "filtered": filtered, "layer": request.param}
+    zygote.discard()
+    if filtered:
+        filtered.discard()
+
+
+def open_submission(zygote: Zygote, source: str = PROBE) -> StudentSession:
+    workdir = zygote.spool / f"sub-{uuid.uuid4().hex[:8]}"
+    workdir.mkdir()
+    (workdir / "probe.py").write_text(source)
+    return StudentSession(workdir, Limits(memory_mb=1024), sandbox=zygote.sandbox, zygote=zygote)
+
+
+def finish(zygote: Zygote, session: StudentSession) -> None:
+    session.close()
+    zygote.reset()
+
+
+def test_each_submission_gets_a_fresh_child_with_one_torch_thread(worker):
+    zygote = worker["plain"]
+    first = open_submission(zygote)
+    assert first.module("probe").bump() == 1
+    assert first.module("probe").bump() == 2
+    assert first.module("probe").torch_threads() == (1, 4096.0)
+    finish(zygote, first)
+    second = open_submission(zygote)
+    assert second.module("probe").bump() == 1, "module state passed from one submission to the next"
+    finish(zygote, second)
+
+
+def test_forked_children_are_under_seccomp_when_the_policy_says_so(worker):
+    if worker["filtered"] is None:
+        pytest.skip("seccomp does not work here")
+    session = open_submission(worker["filtered"])
+    assert session.module("probe").fork_allowed() is False
+    finish(worker["filtered"], session)
+    session = open_submission(worker["plain"])
+    assert session.module("probe").fork_allowed() is True
+    finish(worker["plain"], session)
+
+
+def test_daemons_and_tmp_files_do_not_survive_into_the_next_submission(worker):
+    if worker["layer"] == "none":
+        pytest.skip("without a pid namespace a daemon cannot be told from the user's other processes")
+    zygote = worker["plain"]
+    marker = zygote.spool / "daemon-output"
+    tmp_file = f"/tmp/autograder-left-{uuid.uuid4().hex}"
+    first = open_submission(zygote)
+    assert first.module("probe").daemon(str(marker))
+    assert first.module("probe").leave(tmp_file)
+    deadline = time.monotonic() + 20
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    finish(zygote, first)
+    size = marker.stat().st_size
+    time.sleep(0.4)
+    assert marker.stat().st_size == size, "a daemonised grandchild outlived its submission"
+    second = open_submission(zygote)
+    if worker["layer"] == "bwrap":
+        assert second.module("probe").sees(tmp_file) is False, "a file in /tmp reached the next student"
+        assert not os.path.exists(tmp_file)
+    else:  # unshare shares the host's /tmp: a weaker layer, documented as such
+        Path(tmp_file).unlink(missing_ok=True)
+    finish(zygote, second)
+
+
+def test_the_worker_sees_only_its_spool(worker):
+    if worker["layer"] != "bwrap":
+        pytest.skip("only bubblewrap gives a filesystem view")
+    session = open_submission(worker["plain"])
+    probe = session.module("probe")
+    assert probe.sees(str(ROOT / "README.md")) is False
+    assert probe.sees(str(TEST_COURSE)) is False
+    finish(worker["plain"], session)
+
+
+def test_a_child_that_kills_the_worker_costs_only_its_own_verdict(worker):
+    zygote = worker["plain"]
+    session = open_submission(zygote)
+    try:  # the worker dies (the call crashes), or it is a namespace's init and ignores the signal
+        session.module("probe").kill_parent()
+    except StudentCrash:
+        pass
+    session.close()
+    zygote.reset() if zygote.running else None
+    after = open_submission(zygote)
+    assert after.module("probe").bump() == 1
+    finish(zygote, after)
+
+
+def test_warm_and_fresh_grading_agree(grade_toy, tmp_path):
+    wrong = tmp_path / "wrong"
+    wrong.mkdir()
+    (wrong / "toy.py").write_text(REFERENCE_TOY.replace("return a + b", "return a - b"))
+    for source in (TEST_COURSE / "solutions/toy/reference", wrong):
+        warm, fresh = grade_toy(source, warm=True), grade_toy(source, warm=False)
+        assert warm.sandbox["warm"] and not fresh.sandbox["warm"]
+        assert (warm.score, warm.status) == (fresh.score, fresh.status)
+        assert [(t.test, t.status) for t in warm.tests] == [(t.test, t.status) for t in fresh.tests]
