@@ -1,4 +1,5 @@
-"""Many submissions through the pipeline: inline, or on a local pool of trusted workers.
+"""Many submissions through the pipeline: inline, on a local pool of trusted workers, or
+on a Dask cluster (:mod:`autograder.cluster`).
 
 Results are handed to ``on_result`` as each one finishes (the CLI writes it to the
 gradebook at once), so a batch that stops half-way keeps everything already graded. A
@@ -11,12 +12,16 @@ import concurrent.futures as futures
 import multiprocessing
 import os
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
+from .cluster import grade_on_cluster
 from .intake import student_name
 from .pipeline import grade
 from .scoring import GradeResult
 from .spec import Assignment
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 
 def default_jobs() -> int:
@@ -24,12 +29,8 @@ def default_jobs() -> int:
 
 
 def _failed(assignment: Assignment, source: Path, student: str | None, exc: BaseException) -> GradeResult:
-    return GradeResult(
-        assignment=assignment.id, submission=str(source), student=student or student_name(source, assignment),
-        content_hash="", status="error", score=0.0, max_score=0.0, tests=[],
-        output=f"Grading failed (not your fault): {type(exc).__name__}: {exc}", execution_time=0.0, seed="",
-        grader_hash=assignment.grader_hash(), started_at="", finished_at="",
-    )
+    return GradeResult.failure(assignment, str(source), student or student_name(source, assignment),
+                               f"{type(exc).__name__}: {exc}")
 
 
 def grade_many(
@@ -40,14 +41,29 @@ def grade_many(
     public: bool = False,
     students: Sequence[str | None] | None = None,
     on_result: Callable[[GradeResult], None] = lambda result: None,
+    cluster: str | Client | None = None,
+    require_sandbox: bool = False,
 ) -> list[GradeResult]:
-    """Grade every submission; results come back in the order of ``sources``."""
+    """Grade every submission; results come back in the order of ``sources``.
+
+    With ``cluster`` (a scheduler address such as ``tcp://host:8786``, or a
+    ``distributed.Client``) the submissions are graded on Dask workers and ``jobs`` is
+    unused; ``require_sandbox`` then makes each worker refuse to grade without the full
+    sandbox (the CLI checks this machine itself before grading locally).
+    """
     students = list(students) if students is not None else [None] * len(sources)
     results: list[GradeResult | None] = [None] * len(sources)
 
     def finish(index: int, result: GradeResult) -> None:
         results[index] = result
         on_result(result)
+
+    if cluster is not None:
+        names = [student or student_name(source, assignment) for source, student in zip(sources, students)]
+        for index, result in grade_on_cluster(cluster, assignment, sources, names, public=public,
+                                              require_sandbox=require_sandbox):
+            finish(index, result)
+        return results  # type: ignore[return-value]
 
     if jobs <= 1 or len(sources) <= 1:
         for index, (source, student) in enumerate(zip(sources, students)):

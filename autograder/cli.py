@@ -2,7 +2,7 @@
 
     autograder list
     autograder check ASSIGNMENT [PATH]
-    autograder grade ASSIGNMENT SUBMISSION... [--jobs N] [--gradebook URL] [--json]
+    autograder grade ASSIGNMENT SUBMISSION... [--jobs N | --cluster tcp://HOST:8786] [--gradebook URL] [--json]
     autograder validate [ASSIGNMENT...]
     autograder release ASSIGNMENT DEST
     autograder show [ASSIGNMENT] [--student NAME]
@@ -23,11 +23,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .batch import default_jobs, grade_many
+from .cluster import ClusterError
 from .feedback.gradescope import to_gradescope
 from .feedback.terminal import render_batch, render_check, render_result
 from .gradebook import DEFAULT_PATH, Gradebook
 from .intake import fingerprint, student_name
-from .sandbox import isolation
+from .sandbox import isolation, policy
 from .scoring import GradeResult
 from .spec import Assignment, Course, SpecError
 
@@ -64,7 +65,8 @@ def cmd_check(args: argparse.Namespace, course: Course | None) -> int:
 def cmd_grade(args: argparse.Namespace, course: Course) -> int:
     assignment = course.assignment(args.assignment)
     assignment.rubric()  # a broken rubric stops the batch before anything runs
-    _check_sandbox(args)
+    if not args.cluster:  # on a cluster each worker checks its own sandbox
+        _check_sandbox(args)
     sources = [Path(s) for s in args.submissions]
     if args.student and len(sources) != 1:
         raise SpecError("--student names one submission; pass exactly one")
@@ -91,7 +93,8 @@ def cmd_grade(args: argparse.Namespace, course: Course) -> int:
     with progress:
         task = progress.add_task(assignment.id, total=len(sources))
         results = grade_many(assignment, sources, jobs=args.jobs or default_jobs(), on_result=on_result,
-                             students=[args.student] if args.student else None)
+                             students=[args.student] if args.student else None,
+                             cluster=args.cluster, require_sandbox=args.require_sandbox)
     if not args.json:
         if len(results) == 1 or args.details:
             for result in results:
@@ -114,16 +117,23 @@ def cmd_doctor(args: argparse.Namespace, course: Course | None) -> int:
         "unshare": "no network, processes contained; the filesystem stays visible",
         "none": "process separation and resource limits only",
     }
+    yes, no = "[green]yes[/]", "[red]no[/]"
     for layer in isolation.LAYERS:
-        table.add_row(layer, "[green]yes[/]" if isolation.works(layer) else "[red]no[/]", notes[layer])
+        table.add_row(layer, yes if isolation.works(layer) else no, notes[layer])
+    table.add_row("seccomp", yes if policy.seccomp_works() else no,
+                  "no new processes, exec, sockets, ptrace or signals to others")
+    sandbox = policy.current()
+    table.add_row("nproc", yes if sandbox.max_processes else no,
+                  "RLIMIT_NPROC counted per user namespace (not for root)")
     out.print(table)
-    out.print(f"grading will use: [bold]{isolation.best_available()}[/]  (python {sys.executable})")
+    out.print(f"grading will use: [bold]{'+'.join(sandbox.layers)}[/]  (python {sys.executable})")
     return 0
 
 
 def _check_sandbox(args: argparse.Namespace) -> None:
-    if args.require_sandbox and isolation.best_available() == "none":
-        raise SpecError("no namespace sandbox works on this machine and --require-sandbox is set "
+    missing = policy.current().missing_for_require() if args.require_sandbox else []
+    if missing:
+        raise SpecError(f"--require-sandbox is set and this machine lacks {' and '.join(missing)} "
                         "(run `autograder doctor`)")
 
 
@@ -220,6 +230,8 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument("assignment")
     grade.add_argument("submissions", nargs="+", help="folders, .py files, .zip archives or notebooks")
     grade.add_argument("--jobs", "-j", type=int, default=0, help="parallel workers (default: number of cores)")
+    grade.add_argument("--cluster", metavar="ADDRESS",
+                       help="grade on the workers of this Dask scheduler (tcp://host:8786) instead of locally")
     grade.add_argument("--gradebook", default=DEFAULT_PATH, help=f"SQLite file or sqlite:/// URL (default {DEFAULT_PATH})")
     grade.add_argument("--no-gradebook", action="store_true", help="do not record the results")
     grade.add_argument("--json", action="store_true", help="print one Gradescope results.json object per line")
@@ -228,7 +240,7 @@ def parser() -> argparse.ArgumentParser:
                        help="skip submissions whose content these graders already graded into the gradebook")
     grade.add_argument("--student", help="the student's name when grading one submission")
     grade.add_argument("--require-sandbox", action=argparse.BooleanOptionalAction, default=bool(os.environ.get("CI")),
-                       help="refuse to grade without a namespace sandbox (default: on when $CI is set)")
+                       help="refuse to grade without namespaces and seccomp (default: on when $CI is set)")
     grade.set_defaults(run=cmd_grade)
 
     validate = verbs.add_parser("validate", help="prove the graders with the reference, the stub and the mutants")
@@ -260,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args, None if args.run in (cmd_check, cmd_doctor) else _course(args))
-    except SpecError as exc:
+    except (SpecError, ClusterError) as exc:
         err.print(f"[red]error:[/] {exc}", markup=True, highlight=False)
         return 2
 

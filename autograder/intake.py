@@ -14,6 +14,7 @@ import stat
 import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
+from typing import Iterator
 
 from .spec import Assignment
 
@@ -95,7 +96,9 @@ class _Budget:
             raise IntakeError(f"the submission is larger than {MAX_TOTAL_BYTES // (1024 * 1024)} MB (at {name})")
 
 
-def _copy_folder(source: Path, dest: Path) -> None:
+def folder_files(source: Path) -> Iterator[tuple[Path, Path]]:
+    """The files intake takes from a folder, as (relative path, path), refusing links,
+    special files and oversized folders; a cluster client ships exactly these."""
     budget = _Budget()
     for path in sorted(source.rglob("*")):
         relative = path.relative_to(source)
@@ -108,6 +111,11 @@ def _copy_folder(source: Path, dest: Path) -> None:
         if not path.is_file():
             raise IntakeError(f"{relative} is not a regular file")
         budget.add(path.stat().st_size, str(relative))
+        yield relative, path
+
+
+def _copy_folder(source: Path, dest: Path) -> None:
+    for relative, path in folder_files(source):
         target = dest / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)

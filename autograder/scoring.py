@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from .spec import Rubric, SpecError
+from .spec import Assignment, Rubric, SpecError
 from .testing import Verdict
 
 
@@ -61,6 +61,19 @@ class GradeResult:
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+    @classmethod
+    def failure(cls, assignment: Assignment, submission: str, student: str, problem: str,
+                grader_hash: str | None = None) -> "GradeResult":
+        """An ``error`` result for a submission the framework could not grade, so that a
+        broken worker costs that one submission and never the batch. ``grader_hash`` is the
+        client's when the failure is reported from a machine that may lack the graders."""
+        return cls(
+            assignment=assignment.id, submission=submission, student=student, content_hash="", status="error",
+            score=0.0, max_score=0.0, tests=[], output=f"Grading failed (not your fault): {problem}",
+            execution_time=0.0, seed="", grader_hash=grader_hash or assignment.grader_hash(), started_at="",
+            finished_at="",
+        )
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "GradeResult":

@@ -10,7 +10,7 @@ import pytest
 from autograder.remote import StudentSession
 from autograder.sandbox import isolation
 from autograder.sandbox.limits import Limits
-from autograder.sandbox.policy import Sandbox, seccomp_works
+from autograder.sandbox.policy import Sandbox, current, seccomp_works
 
 from conftest import ROOT, TEST_COURSE
 
@@ -146,3 +146,28 @@ def test_seccomp_refuses_processes_sockets_and_signals_to_others(filtered, what)
 def test_seccomp_keeps_threads_torch_and_signals_to_itself(filtered):
     assert filtered.attempt("signal_self") == "allowed"
     assert filtered.threads_and_torch() == [300.0]
+
+
+@pytest.mark.skipif(not current().max_processes or not AVAILABLE,
+                    reason="RLIMIT_NPROC counts one sandbox's processes only for a non-root user in a user namespace")
+def test_a_fork_bomb_stops_at_the_process_limit_of_its_own_namespace(tmp_path):
+    (tmp_path / "mod.py").write_text(
+        "import os, time\n"
+        "def bomb():\n"
+        "    started = 0\n"
+        "    for _ in range(500):\n"
+        "        try:\n"
+        "            pid = os.fork()\n"
+        "        except OSError:\n"
+        "            return started\n"
+        "        if pid == 0:\n"
+        "            time.sleep(60)\n"
+        "            os._exit(0)\n"
+        "        started += 1\n"
+        "    return started\n"
+    )
+    session = StudentSession(tmp_path, Limits(memory_mb=1024), sandbox=Sandbox(AVAILABLE[0], max_processes=32))
+    try:
+        assert session.module("mod").bomb() < 32
+    finally:
+        session.close()

@@ -21,6 +21,7 @@ from __future__ import annotations
 import atexit
 import ctypes
 import json
+import multiprocessing.util
 import os
 import signal
 import socket
@@ -171,8 +172,10 @@ def shared(sandbox: Sandbox, python: str = sys.executable) -> Zygote:
     key = (sandbox, python)
     if key not in _SHARED:
         zygote = Zygote(sandbox, python)
-        zygote.start()
         _SHARED[key] = zygote
+        # Pool workers leave through os._exit, which skips atexit but not these.
+        multiprocessing.util.Finalize(zygote, zygote.discard, exitpriority=10)
+        zygote.start()
     return _SHARED[key]
 
 
