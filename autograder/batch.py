@@ -43,13 +43,16 @@ def grade_many(
     on_result: Callable[[GradeResult], None] = lambda result: None,
     cluster: str | Client | None = None,
     require_sandbox: bool = False,
+    warm: bool = True,
 ) -> list[GradeResult]:
     """Grade every submission; results come back in the order of ``sources``.
 
     With ``cluster`` (a scheduler address such as ``tcp://host:8786``, or a
     ``distributed.Client``) the submissions are graded on Dask workers and ``jobs`` is
     unused; ``require_sandbox`` then makes each worker refuse to grade without the full
-    sandbox (the CLI checks this machine itself before grading locally).
+    sandbox (the CLI checks this machine itself before grading locally). ``warm`` forks
+    each student process from a worker that has already imported torch (see
+    :mod:`autograder.sandbox.zygote`); ``warm=False`` starts a fresh interpreter instead.
     """
     students = list(students) if students is not None else [None] * len(sources)
     results: list[GradeResult | None] = [None] * len(sources)
@@ -68,7 +71,7 @@ def grade_many(
     if jobs <= 1 or len(sources) <= 1:
         for index, (source, student) in enumerate(zip(sources, students)):
             try:
-                result = grade(assignment, source, student=student, public=public)
+                result = grade(assignment, source, student=student, public=public, warm=warm)
             except Exception as exc:  # a framework bug must not end the batch
                 result = _failed(assignment, source, student, exc)
             finish(index, result)
@@ -77,7 +80,7 @@ def grade_many(
     context = multiprocessing.get_context("forkserver")
     with futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         pending = {
-            pool.submit(grade, assignment, source, student=student, public=public): index
+            pool.submit(grade, assignment, source, student=student, public=public, warm=warm): index
             for index, (source, student) in enumerate(zip(sources, students))
         }
         for future in futures.as_completed(pending):

@@ -94,7 +94,7 @@ def cmd_grade(args: argparse.Namespace, course: Course) -> int:
         task = progress.add_task(assignment.id, total=len(sources))
         results = grade_many(assignment, sources, jobs=args.jobs or default_jobs(), on_result=on_result,
                              students=[args.student] if args.student else None,
-                             cluster=args.cluster, require_sandbox=args.require_sandbox)
+                             cluster=args.cluster, require_sandbox=args.require_sandbox, warm=args.warm)
     if not args.json:
         if len(results) == 1 or args.details:
             for result in results:
@@ -232,6 +232,9 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument("--jobs", "-j", type=int, default=0, help="parallel workers (default: number of cores)")
     grade.add_argument("--cluster", metavar="ADDRESS",
                        help="grade on the workers of this Dask scheduler (tcp://host:8786) instead of locally")
+    grade.add_argument("--warm", action=argparse.BooleanOptionalAction, default=True,
+                       help="fork each student process from a worker that has imported torch (default); "
+                            "--no-warm starts a fresh interpreter per submission")
     grade.add_argument("--gradebook", default=DEFAULT_PATH, help=f"SQLite file or sqlite:/// URL (default {DEFAULT_PATH})")
     grade.add_argument("--no-gradebook", action="store_true", help="do not record the results")
     grade.add_argument("--json", action="store_true", help="print one Gradescope results.json object per line")
