@@ -16,6 +16,7 @@ Everything this process says is a claim: the trusted side decides what it is wor
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import os
@@ -297,6 +298,10 @@ class Zygote:
             except Exception:  # a library this machine lacks: students' imports will say so
                 pass
         set_not_dumpable()
+        # Move the preloaded libraries' objects out of the collector's sight: otherwise every
+        # full collection in every child walks all of torch again (and copies its pages).
+        gc.collect()
+        gc.freeze()
         self.reply({"ready": os.getpid()})
         while True:
             try:

@@ -85,12 +85,17 @@ class _Forked:
     def __init__(self, zygote: Zygote, pid: int):
         self.zygote = zygote
         self.pid = pid
+        self.answer_fd = -1
 
     def poll(self) -> int | None:
-        try:
-            return self.zygote.poll(self.pid)
-        except ZygoteFailed:
-            return -signal.SIGKILL
+        """None while the child holds its answer pipe open (asked before every request,
+        so it must not cost a round trip to the worker)."""
+        watch = select.poll()
+        watch.register(self.answer_fd, select.POLLHUP | select.POLLERR)
+        if not any(event & (select.POLLHUP | select.POLLERR) for _, event in watch.poll(0)):
+            return None
+        status = self.wait(timeout=1)
+        return -signal.SIGKILL if status is None else status
 
     def wait(self, timeout: float) -> int | None:
         try:
@@ -142,6 +147,8 @@ class StudentProcess:
             os.close(answer_w)
         self.request_fd = request_w
         self.answer_fd = answer_r
+        if isinstance(self.handle, _Forked):
+            self.handle.answer_fd = answer_r
         for fd in (self.request_fd, self.answer_fd, self.output_fd):
             os.set_blocking(fd, False)
 
