@@ -122,10 +122,11 @@ def test_daemons_and_tmp_files_do_not_survive_into_the_next_submission(worker):
     deadline = time.monotonic() + 20
     while not marker.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
+    assert marker.exists()
     finish(zygote, first)
-    size = marker.stat().st_size
+    assert not marker.exists(), "the spool was not emptied between submissions"
     time.sleep(0.4)
-    assert marker.stat().st_size == size, "a daemonised grandchild outlived its submission"
+    assert not marker.exists(), "a daemonised grandchild outlived its submission"
     second = open_submission(zygote)
     if worker["layer"] == "bwrap":
         assert second.module("probe").sees(tmp_file) is False, "a file in /tmp reached the next student"
@@ -168,3 +169,27 @@ def test_warm_and_fresh_grading_agree(grade_toy, tmp_path):
         assert warm.sandbox["warm"] and not fresh.sandbox["warm"]
         assert (warm.score, warm.status) == (fresh.score, fresh.status)
         assert [(t.test, t.status) for t in warm.tests] == [(t.test, t.status) for t in fresh.tests]
+
+
+def test_nothing_written_anywhere_reaches_the_next_submission(worker):
+    if worker["layer"] != "bwrap":
+        pytest.skip("only bubblewrap gives a filesystem view")
+    zygote = worker["plain"]
+    first = open_submission(zygote)
+    workdir = first.workdir
+    places = [str(workdir.parent / "left"), str(workdir.parent.parent / "left"), "/tmp/left", "/dev/left",
+              "/dev/shm/left", "/etc/left", "/left", "/usr/left"]
+    written = [place for place in places if _try_leave(first, place)]
+    assert not {"/etc/left", "/left", "/usr/left"} & set(written), "the sandbox's root is writable"
+    finish(zygote, first)
+    second = open_submission(zygote)
+    seen = [place for place in places if second.module("probe").sees(place)]
+    assert seen == [], f"left by the previous submission: {seen}"
+    finish(zygote, second)
+
+
+def _try_leave(session: StudentSession, place: str) -> bool:
+    try:
+        return bool(session.module("probe").leave(place))
+    except Exception:
+        return False

@@ -298,6 +298,8 @@ class Zygote:
             except Exception:  # a library this machine lacks: students' imports will say so
                 pass
         set_not_dumpable()
+        # What the writable folders hold before any student ran (/dev's device nodes).
+        self.baseline = {folder: set(listing(folder)) for folder in self.config.get("wipe", [])}
         # Move the preloaded libraries' objects out of the collector's sight: otherwise every
         # full collection in every child walks all of torch again (and copies its pages).
         gc.collect()
@@ -396,21 +398,28 @@ class Zygote:
             time.sleep(0.01)
             self.reap()
         for folder in self.config.get("wipe", []):
-            wipe(folder, keep=self.config["spool"])
+            wipe(folder, keep=self.config["spool"], baseline=self.baseline.get(folder, ()))
         self.finished.clear()
 
 
-def wipe(folder: str, keep: str) -> None:
-    """Empty ``folder``, except ``keep`` (the spool, bound inside it) and mount points."""
+def listing(folder: str) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []
+
+
+def wipe(folder: str, keep: str, baseline: "set[str] | tuple" = ()) -> None:
+    """Remove what students added to ``folder``: everything but ``baseline`` entries,
+    ``keep`` (the spool, bound inside it) and mount points."""
     import shutil
 
-    try:
-        entries = os.listdir(folder)
-    except OSError:
-        return
-    for name in entries:
+    for name in listing(folder):
         path = os.path.join(folder, name)
-        if path == keep or keep.startswith(path + os.sep) or os.path.ismount(path):
+        if keep.startswith(path + os.sep):  # a folder on the way to the spool: empty it too
+            wipe(path, keep)
+            continue
+        if name in baseline or path == keep or os.path.ismount(path):
             continue
         if os.path.isdir(path) and not os.path.islink(path):
             shutil.rmtree(path, ignore_errors=True)

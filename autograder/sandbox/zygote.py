@@ -23,6 +23,7 @@ import ctypes
 import json
 import multiprocessing.util
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -76,7 +77,7 @@ class Zygote:
             "preload": list(self.preload),
             "own_pid_namespace": own_pid_namespace,
             "outer_pid_namespace": os.readlink("/proc/self/ns/pid"),
-            "wipe": ["/tmp", "/dev/shm"] if self.sandbox.namespaces == "bwrap" else [],
+            "wipe": ["/tmp", "/dev/shm", "/dev"] if self.sandbox.namespaces == "bwrap" else [],
             "spool": str(self.spool),
         }
         with open(self.log, "wb") as log:
@@ -114,8 +115,6 @@ class Zygote:
 
     def discard(self) -> None:
         self.close()
-        import shutil
-
         shutil.rmtree(self.spool, ignore_errors=True)
         self.log.unlink(missing_ok=True)
 
@@ -134,8 +133,15 @@ class Zygote:
         return self._request({"op": "kill", "pid": pid}).get("status")
 
     def reset(self) -> None:
+        """Between submissions: no process, no file in the sandbox's /tmp and /dev, and an
+        empty spool (the one folder of the host the sandbox can write)."""
         if self.running:
             self._request({"op": "reset"})
+        for entry in self.spool.iterdir():
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
 
     def _request(self, message: dict, fds: tuple[int, ...] = ()) -> dict:
         if self.control is None:
