@@ -1,7 +1,7 @@
 """The sandbox suites again, as an ordinary user (what an instructor's laptop is).
 
-Run as root (CI), this test creates an unprivileged user and runs the hostile, isolation
-and warm-worker suites as that user. Where the interpreter lives in a folder that user
+Run as root (CI), this test creates an unprivileged user and runs the hostile (with a
+fresh interpreter per student process), isolation and warm-worker suites as that user. Where the interpreter lives in a folder that user
 cannot enter (``/root/.pyenv`` under a 0700 ``/root``), the run gets a private mount
 namespace in which that folder is replaced by an empty one with only the interpreter's
 tree bound back: nothing on the host changes.
@@ -78,6 +78,8 @@ def test_the_sandbox_suites_pass_as_an_ordinary_user(home):
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "LANG": "C.UTF-8",
         "AUTOGRADER_AS_USER": "1", "TMPDIR": "/tmp",
+        # The root run grades the hostile batch with warm workers; this one with fresh processes.
+        "AUTOGRADER_HOSTILE_WARM": "0",
     }
     run_as = (f"exec setpriv --reuid={user.pw_uid} --regid={user.pw_gid} --clear-groups "
               f"{sys.executable} -m pytest -q -rs -p no:cacheprovider "
@@ -89,4 +91,3 @@ def test_the_sandbox_suites_pass_as_an_ordinary_user(home):
     report = ran.stdout[-4000:] + ran.stderr[-2000:]
     assert ran.returncode == 0, report
     assert " passed" in ran.stdout and " failed" not in ran.stdout, report
-    print(ran.stdout[-3000:])

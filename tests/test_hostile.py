@@ -47,6 +47,8 @@ from conftest import ROOT, TEST_COURSE
 from hostile_cases import CASES, LEFTOVER, OWNED_NAME, Case
 
 LAYER = isolation.best_available()
+# Student processes forked from a warm worker (the default) or started fresh: both must hold.
+WARM = os.environ.get("AUTOGRADER_HOSTILE_WARM", "1") != "0"
 NAMESPACES = LAYER != "none"
 GRADERS = TEST_COURSE / "solutions/toy/graders"
 GRADER_SOURCE = "\n".join(p.read_text() for p in sorted(GRADERS.glob("*.py")))
@@ -413,7 +415,7 @@ def batch(tmp_path_factory, toy):
         del sys.modules[name]
     started = time.monotonic()
     try:
-        results = grade_many(toy, sources, jobs=1, on_result=on_result)
+        results = grade_many(toy, sources, jobs=1, on_result=on_result, warm=WARM)
         elapsed = time.monotonic() - started
         retire_warm_workers()
         time.sleep(0.5)
@@ -457,6 +459,8 @@ def test_each_submission_earns_what_its_behaviour_earns(batch, name):
     details = (name, result.status, result.score, result.output[:300], [(t.name, t.output[:300]) for t in result.tests])
     assert result.status == case.status, details
     assert result.score == case.score, details
+    if result.status == "graded":
+        assert result.sandbox.get("warm") == WARM, "graded in another configuration than asked for"
     assert len(batch["rows"][name]) == 1, "exactly one gradebook row per submission"
     row = batch["rows"][name][0]
     assert (row["score"], row["status"]) == (case.score, case.status)

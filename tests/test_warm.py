@@ -61,8 +61,10 @@ def torch_threads():
 """
 
 
-@pytest.fixture(params=LAYERS)
+@pytest.fixture(scope="module", params=LAYERS)
 def worker(request):
+    """Two warm workers per layer (seccomp off and on), shared by this module's tests:
+    each test opens and finishes its own submissions, as the pipeline does."""
     seccomp = request.param != "none" and seccomp_works()
     zygote = Zygote(Sandbox(request.param, seccomp=False), preload=("torch",))
     zygote.start()
