@@ -177,6 +177,7 @@ class StudentSession:
         self.restarts = 0
         self.deadline: float | None = None
         self.import_failures: dict[str, StudentError] = {}
+        self.modules: dict[str, RemoteObject] = {}
         self.callbacks: dict[int, Callable] = {}
         self._callback_ids = itertools.count(1)
         self._callback_error: BaseException | None = None
@@ -188,11 +189,17 @@ class StudentSession:
         """The student's module ``name`` (imported in the student process)."""
         if name in self.import_failures:
             raise self.import_failures[name].clone()
+        cached = self.modules.get(name)
+        if cached is not None and cached._generation == self.generation:
+            return cached  # the student process's sys.modules would answer the same
         try:
-            return self.request(None, {"op": "import", "module": name}, path=name)
+            module = self.request(None, {"op": "import", "module": name}, path=name)
         except StudentError as exc:
             self.import_failures[name] = exc.clone(f"{name}.py could not be imported: {exc.message}")
             raise self.import_failures[name].clone() from None
+        if isinstance(module, RemoteObject):
+            self.modules[name] = module
+        return module
 
     def support_module(self, name: str, source: str) -> RemoteObject:
         """Run grader-supplied ``source`` as module ``name`` in the student process.
