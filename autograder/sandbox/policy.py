@@ -25,11 +25,10 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 from . import isolation
+from .launch import interpreter_argv
 
-CHILD_SOURCE = Path(__file__).with_name("child.py").read_text(encoding="utf-8")
 MAX_PROCESSES = 128
 """RLIMIT_NPROC inside a user namespace; threads count too (torch starts a few)."""
 
@@ -67,7 +66,7 @@ def seccomp_works() -> bool:
     """Whether a student process here can load the filter and is then refused a fork."""
     config = {"rlimits": {}, "seccomp": True, "nproc": None}
     try:
-        ran = subprocess.run([sys.executable, "-I", "-c", CHILD_SOURCE, "--probe", json.dumps(config)],
+        ran = subprocess.run(interpreter_argv(sys.executable, "--probe", json.dumps(config)),
                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired):
         return False

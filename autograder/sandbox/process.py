@@ -19,11 +19,10 @@ from pathlib import Path
 
 from .. import channel
 from .isolation import command_prefix
+from .launch import CHANNEL_SOURCE, die_with_parent, interpreter_argv, scrubbed_environment
 from .limits import Limits
-from .policy import CHILD_SOURCE, Sandbox
-from .zygote import CHANNEL_SOURCE, Zygote, ZygoteFailed, die_with_parent, wait_for
-
-
+from .policy import Sandbox
+from .zygote import Zygote, ZygoteFailed, wait_for
 
 class Deadline(Exception):
     """The student process did not answer in time (it has been killed)."""
@@ -35,21 +34,6 @@ class ProcessEnded(Exception):
     def __init__(self, returncode: int | None):
         super().__init__(returncode)
         self.returncode = returncode
-
-
-def scrubbed_environment(workdir: Path) -> dict[str, str]:
-    """Nothing from the grader's environment reaches student code but these."""
-    return {
-        "PATH": "/usr/local/bin:/usr/bin:/bin",
-        "HOME": str(workdir),
-        "TMPDIR": str(workdir),
-        "LANG": "C.UTF-8",
-        "LC_ALL": "C.UTF-8",
-        "OMP_NUM_THREADS": "1",
-        "MKL_NUM_THREADS": "1",
-        "OPENBLAS_NUM_THREADS": "1",
-        "TOKENIZERS_PARALLELISM": "false",
-    }
 
 
 class _Exec:
@@ -154,10 +138,8 @@ class StudentProcess:
 
     def _exec(self, config: dict) -> tuple[_Exec, int]:
         proc = subprocess.Popen(
-            # -I ignores PYTHON* variables and user site-packages; -u keeps output
-            # that a crash would otherwise lose in a buffer; -B writes no .pyc files.
             command_prefix(self.sandbox.namespaces, self.workdir)
-            + [self.python, "-I", "-u", "-B", "-X", "utf8", "-c", CHILD_SOURCE, CHANNEL_SOURCE, json.dumps(config)],
+            + interpreter_argv(self.python, CHANNEL_SOURCE, json.dumps(config)),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

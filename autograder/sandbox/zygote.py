@@ -19,7 +19,6 @@ whole sandbox when the zygote itself does not answer).
 from __future__ import annotations
 
 import atexit
-import ctypes
 import json
 import multiprocessing.util
 import os
@@ -33,9 +32,9 @@ import time
 from pathlib import Path
 
 from .isolation import command_prefix
-from .policy import CHILD_SOURCE, Sandbox
+from .launch import CHANNEL_SOURCE, die_with_parent, interpreter_argv, scrubbed_environment
+from .policy import Sandbox
 
-CHANNEL_SOURCE = (Path(__file__).parent.parent / "channel.py").read_text(encoding="utf-8")
 PRELOAD = ("torch", "numpy")
 START_TIMEOUT = 120.0
 ANSWER_TIMEOUT = 10.0
@@ -43,15 +42,6 @@ ANSWER_TIMEOUT = 10.0
 
 class ZygoteFailed(Exception):
     """The warm worker died or stopped answering (it has been killed; start a new one)."""
-
-
-def die_with_parent() -> None:
-    """Runs in the forked wrapper before exec: a worker that dies takes its sandbox along."""
-    PR_SET_PDEATHSIG = 1
-    try:
-        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
 
 
 class Zygote:
@@ -68,8 +58,6 @@ class Zygote:
 
     # -- life cycle ----------------------------------------------------------------
     def start(self) -> None:
-        from .process import scrubbed_environment
-
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         own_pid_namespace = self.sandbox.namespaces != "none"
         config = {
@@ -83,8 +71,7 @@ class Zygote:
         with open(self.log, "wb") as log:
             self.proc = subprocess.Popen(
                 command_prefix(self.sandbox.namespaces, self.spool)
-                + [self.python, "-I", "-u", "-B", "-X", "utf8", "-c", CHILD_SOURCE, "--zygote", CHANNEL_SOURCE,
-                   json.dumps(config)],
+                + interpreter_argv(self.python, "--zygote", CHANNEL_SOURCE, json.dumps(config)),
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, pass_fds=(theirs.fileno(),),
                 cwd=self.spool, env=scrubbed_environment(self.spool), start_new_session=True,
                 preexec_fn=die_with_parent,
