@@ -14,7 +14,7 @@ from autograder.remote import StudentCrash, StudentSession
 from autograder.sandbox import isolation
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.policy import Sandbox, seccomp_works
-from autograder.sandbox.zygote import Zygote
+from autograder.sandbox.zygote import Zygote, ZygoteFailed
 
 from conftest import REFERENCE_TOY, ROOT, TEST_COURSE
 
@@ -195,3 +195,18 @@ def _try_leave(session: StudentSession, place: str) -> bool:
         return bool(session.module("probe").leave(place))
     except Exception:
         return False
+
+
+def test_a_worker_that_cannot_start_falls_back_to_a_fresh_process(tmp_path):
+    broken = Zygote(Sandbox("none"), python=str(tmp_path / "no-such-python"))
+    try:
+        for _ in range(3):
+            with pytest.raises(ZygoteFailed):
+                broken.start()
+        assert broken.failed_starts == 2, "a worker that keeps failing is not retried for every student process"
+        (tmp_path / "probe.py").write_text(PROBE)
+        session = StudentSession(tmp_path, Limits(memory_mb=1024), sandbox=Sandbox("none"), zygote=broken)
+        assert session.module("probe").bump() == 1
+        session.close()
+    finally:
+        broken.discard()

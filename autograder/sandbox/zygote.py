@@ -38,6 +38,7 @@ from .policy import Sandbox
 PRELOAD = ("torch", "numpy")
 START_TIMEOUT = 120.0
 ANSWER_TIMEOUT = 10.0
+MAX_FAILED_STARTS = 2
 
 
 class ZygoteFailed(Exception):
@@ -55,9 +56,20 @@ class Zygote:
         self.proc: subprocess.Popen | None = None
         self.control: socket.socket | None = None
         self.log = self.spool.parent / f"{self.spool.name}.log"
+        self.failed_starts = 0
 
     # -- life cycle ----------------------------------------------------------------
     def start(self) -> None:
+        if self.failed_starts >= MAX_FAILED_STARTS:
+            raise ZygoteFailed(f"the warm worker failed to start {self.failed_starts} times")
+        try:
+            self._start()
+        except (ZygoteFailed, OSError) as exc:
+            self.failed_starts += 1
+            self.close()
+            raise ZygoteFailed(str(exc)) from None
+
+    def _start(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         own_pid_namespace = self.sandbox.namespaces != "none"
         config = {
