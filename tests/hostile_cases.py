@@ -41,15 +41,21 @@ class Case:
 
 # ----------------------------------------------------------------------------- sources
 
-HONEST_REST = '''
-def scale(values, factor):
-    if factor < 0:
-        raise ValueError("factor must be non-negative")
-    return [v * factor for v in values]
+# The reference's scale and apply_twice: everything after its add.
+HONEST_REST = REFERENCE_TOY[REFERENCE_TOY.index("def scale"):]
 
+# Attack-side helper shared by the cases that search the filesystem.
+WALK = '''
 
-def apply_twice(function, x):
-    return function(function(x))
+def walk(top, names, budget=20000):
+    """Files named in ``names`` under ``top``, looking at no more than ``budget`` entries."""
+    found = []
+    for folder, dirs, files in os.walk(top):
+        budget -= len(dirs) + len(files)
+        found += [os.path.join(folder, f) for f in files if f in names]
+        if budget < 0:
+            break
+    return found
 '''
 
 
@@ -110,18 +116,7 @@ def read(path):
             return handle.read(1 << 16)
     except OSError:
         return None
-
-
-def walk(top, budget=20000):
-    """Sensitive files under ``top``, looking at no more than ``budget`` entries."""
-    found = []
-    for folder, dirs, files in os.walk(top):
-        budget -= len(dirs) + len(files)
-        found += [os.path.join(folder, f) for f in files if f in SENSITIVE]
-        if budget < 0:
-            break
-    return found
-
+''' + WALK + '''
 
 def leaked(paths):
     hits = []
@@ -167,7 +162,7 @@ def candidates():
     for start in starts:
         parents = [p for p in start.parents if p != Path("/")]
         for parent in parents[:6]:
-            paths += walk(parent)
+            paths += walk(parent, SENSITIVE)
             for pattern in ("*/toy.py", "*/secret.txt", "gradebook.db", "results.json",
                             "tests/course/solutions/toy/graders/*.py", "solutions/*/graders/*.py"):
                 paths += [str(p) for p in parent.glob(pattern)]
@@ -338,17 +333,7 @@ GRADEBOOK_BY_DOTDOT = '''
 import functools
 import os
 import sqlite3
-
-
-def walk(top, names, budget=20000):
-    found = []
-    for folder, dirs, files in os.walk(top):
-        budget -= len(dirs) + len(files)
-        found += [os.path.join(folder, f) for f in files if f in names]
-        if budget < 0:
-            break
-    return found
-
+''' + WALK + '''
 
 @functools.cache
 def attack():

@@ -73,10 +73,6 @@ def seccomp_works() -> bool:
     return ran.returncode == 0 and ran.stdout.strip() == "contained"
 
 
-def in_own_user_namespace(namespaces: str) -> bool:
-    return namespaces in ("bwrap", "unshare")
-
-
 @functools.lru_cache(maxsize=None)
 def current() -> Sandbox:
     """The strongest sandbox this machine offers (or the one the environment forces)."""
@@ -85,12 +81,6 @@ def current() -> Sandbox:
     # Root is exempt from RLIMIT_NPROC, and outside a user namespace it would count every
     # process of the user (a laptop's browser included): only set it where it means
     # "processes of this sandbox".
-    nproc = MAX_PROCESSES if os.geteuid() != 0 and in_own_user_namespace(namespaces) else None
+    own_user_namespace = namespaces in ("bwrap", "unshare")
+    nproc = MAX_PROCESSES if os.geteuid() != 0 and own_user_namespace else None
     return Sandbox(namespaces, seccomp, nproc)
-
-
-def with_namespaces(namespaces: str) -> Sandbox:
-    """The current policy on another namespace layer (tests run every layer there is)."""
-    base = current()
-    nproc = MAX_PROCESSES if os.geteuid() != 0 and in_own_user_namespace(namespaces) else None
-    return dataclasses.replace(base, namespaces=namespaces, max_processes=nproc)

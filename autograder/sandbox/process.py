@@ -66,10 +66,10 @@ class _Exec:
 class _Forked:
     """A student process forked by a warm worker; only the worker can wait for it."""
 
-    def __init__(self, zygote: Zygote, pid: int):
+    def __init__(self, zygote: Zygote, pid: int, answer_fd: int):
         self.zygote = zygote
         self.pid = pid
-        self.answer_fd = -1
+        self.answer_fd = answer_fd
 
     def poll(self) -> int | None:
         """None while the child holds its answer pipe open (asked before every request,
@@ -123,7 +123,7 @@ class StudentProcess:
             **self.sandbox.child_config(),
         }
         try:
-            self.handle, self.output_fd = self._fork(config) if self.zygote else (None, -1)
+            self.handle, self.output_fd = self._fork(config, answer_r) if self.zygote else (None, -1)
             if self.handle is None:
                 self.handle, self.output_fd = self._exec(config)
         finally:
@@ -131,8 +131,6 @@ class StudentProcess:
             os.close(answer_w)
         self.request_fd = request_w
         self.answer_fd = answer_r
-        if isinstance(self.handle, _Forked):
-            self.handle.answer_fd = answer_r
         for fd in (self.request_fd, self.answer_fd, self.output_fd):
             os.set_blocking(fd, False)
 
@@ -153,7 +151,7 @@ class StudentProcess:
         proc.stdout.close()
         return _Exec(proc, self.sandbox.namespaces != "none"), output_fd
 
-    def _fork(self, config: dict) -> tuple[_Forked | None, int]:
+    def _fork(self, config: dict, answer_fd: int) -> tuple[_Forked | None, int]:
         """A child of the warm worker, or (None, -1) when the worker cannot give one."""
         output_r, output_w = os.pipe()
         try:
@@ -163,7 +161,7 @@ class StudentProcess:
             return None, -1
         finally:
             os.close(output_w)
-        return _Forked(self.zygote, pid), output_r
+        return _Forked(self.zygote, pid, answer_fd), output_r
 
     @property
     def alive(self) -> bool:
