@@ -1,14 +1,16 @@
 """Many submissions through the pipeline: inline, on a local pool of trusted workers, or
 on a Dask cluster (:mod:`autograder.cluster`).
 
-Results are handed to ``on_result`` as each one finishes (the CLI writes it to the
-gradebook at once), so a batch that stops half-way keeps everything already graded. A
-worker that fails unexpectedly costs its submission an ``error`` result, never the batch.
+Each result is written to the gradebook (when one is given) the moment it is ready, then
+handed to ``on_result``, so a batch that stops half-way keeps everything already graded.
+A worker that fails unexpectedly costs its submission an ``error`` result, never the
+batch. Student names are computed here, once per submission, and travel with it.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as futures
+import logging
 import multiprocessing
 import os
 from pathlib import Path
@@ -17,20 +19,31 @@ from typing import TYPE_CHECKING, Callable, Sequence
 from .cluster import grade_on_cluster
 from .intake import student_name
 from .pipeline import grade
-from .scoring import GradeResult
+from .results import SKIPPED, GradeResult
 from .spec import Assignment
 
 if TYPE_CHECKING:
     from distributed import Client
+
+    from .gradebook import Gradebook
+
+log = logging.getLogger(__name__)
 
 
 def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
-def _failed(assignment: Assignment, source: Path, student: str | None, exc: BaseException) -> GradeResult:
-    return GradeResult.failure(assignment, str(source), student or student_name(source, assignment),
-                               f"{type(exc).__name__}: {exc}")
+def _failed(assignment: Assignment, source: Path, student: str, exc: BaseException) -> GradeResult:
+    log.error("grading %s failed in the framework: %s: %s", source, type(exc).__name__, exc,
+              exc_info=(type(exc), exc, exc.__traceback__))
+    return GradeResult.failure(assignment.id, str(source), student, f"{type(exc).__name__}: {exc}",
+                               assignment.grader_hash())
+
+
+def _configure_worker(level: int) -> None:
+    """A pool worker logs like the process that started it."""
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
 def grade_many(
@@ -44,6 +57,8 @@ def grade_many(
     cluster: str | Client | None = None,
     require_sandbox: bool = False,
     warm: bool = True,
+    gradebook: Gradebook | None = None,
+    resume: bool = False,
 ) -> list[GradeResult]:
     """Grade every submission; results come back in the order of ``sources``.
 
@@ -53,41 +68,53 @@ def grade_many(
     sandbox (the CLI checks this machine itself before grading locally). ``warm`` forks
     each student process from a worker that has already imported torch (see
     :mod:`autograder.sandbox.zygote`); ``warm=False`` starts a fresh interpreter instead.
+
+    Results are recorded in ``gradebook`` as they finish. With ``resume``, a submission
+    whose content these graders already graded into it is unpacked, found there and not
+    graded again: its result has status ``skipped`` and is not recorded.
     """
-    students = list(students) if students is not None else [None] * len(sources)
+    names = [student or student_name(source, assignment)
+             for source, student in zip(sources, students or [None] * len(sources))]
+    skips: list[frozenset[str]] = [frozenset()] * len(sources)
+    if resume and gradebook is not None:
+        grader_hash = assignment.grader_hash()
+        skips = [gradebook.graded_hashes(assignment.id, name, grader_hash) for name in names]
     results: list[GradeResult | None] = [None] * len(sources)
 
     def finish(index: int, result: GradeResult) -> None:
         results[index] = result
+        if gradebook is not None and result.status != SKIPPED:
+            gradebook.record(result)
         on_result(result)
 
     if cluster is not None:
-        names = [student or student_name(source, assignment) for source, student in zip(sources, students)]
-        for index, result in grade_on_cluster(cluster, assignment, sources, names, public=public,
+        for index, result in grade_on_cluster(cluster, assignment, sources, names, skips, public=public,
                                               require_sandbox=require_sandbox):
             finish(index, result)
         return results  # type: ignore[return-value]
 
     if jobs <= 1 or len(sources) <= 1:
-        for index, (source, student) in enumerate(zip(sources, students)):
+        for index, (source, name) in enumerate(zip(sources, names)):
             try:
-                result = grade(assignment, source, student=student, public=public, warm=warm)
+                result = grade(assignment, source, student=name, public=public, warm=warm, skip_hashes=skips[index])
             except Exception as exc:  # a framework bug must not end the batch
-                result = _failed(assignment, source, student, exc)
+                result = _failed(assignment, source, name, exc)
             finish(index, result)
         return results  # type: ignore[return-value]
 
     context = multiprocessing.get_context("forkserver")
-    with futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    with futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_configure_worker,
+                                     initargs=(logging.getLogger().getEffectiveLevel(),)) as pool:
         pending = {
-            pool.submit(grade, assignment, source, student=student, public=public, warm=warm): index
-            for index, (source, student) in enumerate(zip(sources, students))
+            pool.submit(grade, assignment, source, student=name, public=public, warm=warm,
+                        skip_hashes=skips[index]): index
+            for index, (source, name) in enumerate(zip(sources, names))
         }
         for future in futures.as_completed(pending):
             index = pending[future]
             try:
                 result = future.result()
             except Exception as exc:
-                result = _failed(assignment, sources[index], students[index], exc)
+                result = _failed(assignment, sources[index], names[index], exc)
             finish(index, result)
     return results  # type: ignore[return-value]

@@ -7,111 +7,171 @@
     autograder release ASSIGNMENT DEST
     autograder show [ASSIGNMENT] [--student NAME]
     autograder export --csv [-o FILE]
+    autograder doctor
+
+The verbs only parse, check their arguments and render: grading and recording happen in
+:mod:`autograder.batch`. Exit codes are in :class:`Exit` and in ``--help``.
 """
 
 from __future__ import annotations
 
 import argparse
+import enum
 import json
+import logging
 import os
 import shutil
 import sys
 from pathlib import Path
 
+from rich import box
 from rich.console import Console
+from rich.logging import RichHandler
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from .batch import default_jobs, grade_many
 from .cluster import ClusterError
 from .feedback.gradescope import to_gradescope
-from .feedback.terminal import render_batch, render_check, render_result
-from .gradebook import DEFAULT_PATH, Gradebook
-from .intake import fingerprint, student_name
+from .feedback.terminal import render_batch, render_check, render_result, render_summary
+from .gradebook import Gradebook, GradebookError, GradebookMissing, describe, locate
+from .results import ERROR, REJECTED, SKIPPED, GradeResult
 from .sandbox import isolation, policy
-from .scoring import GradeResult
 from .spec import Assignment, Course, SpecError
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
+log = logging.getLogger("autograder")
+
+
+class Exit(enum.IntEnum):
+    """What ``autograder`` returns. Scripts may rely on these numbers."""
+
+    OK = 0
+    """Everything asked for was done (``grade``: every submission was graded, whatever its score)."""
+    FAILED = 1
+    """``check``: some public tests fail; ``validate``: some checks fail."""
+    USAGE = 2
+    """Bad arguments or course files: an unknown assignment or student, a path that does
+    not exist, no gradebook where one was expected, a broken rubric. Nothing was graded."""
+    REJECTED = 3
+    """``grade``: some submissions were rejected at intake (a broken zip, no module); the rest were graded."""
+    ERROR = 4
+    """``grade``: the framework or the graders failed on some submissions (regrade them); takes precedence over 3."""
+    SANDBOX = 5
+    """``--require-sandbox`` refused to grade on a machine without namespaces and seccomp."""
+    CLUSTER = 6
+    """The Dask scheduler could not be reached or had no workers; nothing was graded."""
+
+
+EXIT_CODES_HELP = "exit codes:\n" + "\n".join(
+    f"  {code.value}  {' '.join((code.__doc__ or '').split())}" for code in Exit)
+
+
+class UsageError(Exception):
+    """The command line asks for something that does not exist; nothing was done."""
+
+
+class SandboxRefused(Exception):
+    """``--require-sandbox`` is set and a sandbox layer is missing."""
+
+
+# --------------------------------------------------------------------------- verbs
 
 
 def cmd_list(args: argparse.Namespace, course: Course) -> int:
-    table = Table(title=f"assignments in {course.root}")
-    for column in ("id", "title", "files", "points", "concepts", "mutants"):
-        table.add_column(column)
-    for assignment_id in course.assignment_ids():
-        assignment = course.assignment(assignment_id)
+    assignments = [course.assignment(assignment_id) for assignment_id in course.assignment_ids()]
+    table = Table(title=f"assignments in {course.root}", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+                  leading=1)
+    # The id is what people type: its column is never narrower than the longest one.
+    table.add_column("assignment", overflow="fold", min_width=max((len(a.id) for a in assignments), default=10))
+    table.add_column("files", overflow="fold")
+    for column in ("points", "concepts", "mutants"):
+        table.add_column(column, justify="right", no_wrap=True)
+    for assignment in assignments:
         points = concepts = mutants = "-"
         if assignment.solution_dir is not None:
             rubric = assignment.rubric()
             points, concepts = f"{rubric.max_score:g}", str(len(rubric.concepts))
             mutants = str(len(list(assignment.mutants.glob("*.py"))))
-        table.add_row(assignment.id, assignment.title, ", ".join(assignment.files), points, concepts, mutants)
+        name = Text.assemble((assignment.id, "bold"), "\n", (assignment.title, "dim"))
+        table.add_row(name, ", ".join(assignment.files), points, concepts, mutants)
     out.print(table)
-    return 0
+    return Exit.OK
 
 
 def cmd_check(args: argparse.Namespace, course: Course | None) -> int:
     released = Path(args.assignment) / "assignment.yaml"
     # A student's released folder needs no course checkout around it.
     assignment = Assignment.load(released.parent.resolve()) if released.is_file() else _course(args).assignment(args.assignment)
+    _require_paths([args.path])
     err.print(f"Running the public tests of {assignment.title} on {args.path} ...")
     result = grade_many(assignment, [Path(args.path)], public=True)[0]
     render_check(out, result)
-    return 0 if result.status == "graded" and result.score == result.max_score else 1
+    return Exit.OK if result.status == "graded" and result.score == result.max_score else Exit.FAILED
 
 
 def cmd_grade(args: argparse.Namespace, course: Course) -> int:
     assignment = course.assignment(args.assignment)
     assignment.rubric()  # a broken rubric stops the batch before anything runs
+    if args.student and len(args.submissions) != 1:
+        raise UsageError("--student names one submission; pass exactly one")
+    _require_paths(args.submissions)
     if not args.cluster:  # on a cluster each worker checks its own sandbox
         _check_sandbox(args)
     sources = [Path(s) for s in args.submissions]
-    if args.student and len(sources) != 1:
-        raise SpecError("--student names one submission; pass exactly one")
-    gradebook = None if args.no_gradebook else Gradebook(args.gradebook)
-    if args.resume and gradebook is not None:
-        sources = _not_yet_graded(assignment, sources, gradebook, args.student)
-        if not sources:
-            gradebook.close()
-            return 0
+    gradebook = None
+    if not args.no_gradebook:
+        location, why = locate(args.gradebook, course.root)
+        gradebook = Gradebook.open(location)
+        err.print(f"Gradebook: {describe(location)} (from {why})")
     progress = Progress(
         TextColumn("grading {task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
         console=err, transient=True, disable=len(sources) < 2,
     )
 
     def on_result(result: GradeResult) -> None:
-        feedback = to_gradescope(result)
-        if gradebook is not None:
-            gradebook.record(result, feedback)
-        if args.json:
-            out.file.write(json.dumps(feedback) + "\n")
+        if args.json and result.status != SKIPPED:
+            out.file.write(json.dumps(to_gradescope(result)) + "\n")
             out.file.flush()
         progress.advance(task)
 
-    with progress:
-        task = progress.add_task(assignment.id, total=len(sources))
-        results = grade_many(assignment, sources, jobs=args.jobs or default_jobs(), on_result=on_result,
-                             students=[args.student] if args.student else None,
-                             cluster=args.cluster, require_sandbox=args.require_sandbox, warm=args.warm)
+    try:
+        with progress:
+            task = progress.add_task(assignment.id, total=len(sources))
+            results = grade_many(assignment, sources, jobs=args.jobs or default_jobs(), on_result=on_result,
+                                 students=[args.student] if args.student else None, cluster=args.cluster,
+                                 require_sandbox=args.require_sandbox, warm=args.warm, gradebook=gradebook,
+                                 resume=args.resume)
+    finally:
+        if gradebook is not None:
+            gradebook.close()
+    skipped = [r for r in results if r.status == SKIPPED]
+    results = [r for r in results if r.status != SKIPPED]
+    if args.resume:
+        err.print(f"--resume: {len(skipped)} of {len(sources)} already graded, skipped")
     if not args.json:
         if len(results) == 1 or args.details:
             for result in results:
                 render_result(out, result)
-        render_batch(out, results, title=f"{assignment.title}: {len(results)} submission(s)")
+        render_batch(out, results, title=f"{assignment.title}: {len(results)} submission(s) graded")
+        render_summary(out, results)
         if gradebook is not None:
-            out.print(f"Recorded in the gradebook {args.gradebook}.")
-    if gradebook is not None:
-        gradebook.close()
-    return 2 if any(r.status == "error" for r in results) else 0
+            out.print(f"Recorded in the gradebook {describe(gradebook.location)}.")
+    if any(r.status == ERROR for r in results):
+        return Exit.ERROR
+    if any(r.status == REJECTED for r in results):
+        return Exit.REJECTED
+    return Exit.OK
 
 
 def cmd_doctor(args: argparse.Namespace, course: Course | None) -> int:
     """What this machine offers the sandbox, strongest layer first."""
-    table = Table(title="sandbox layers on this machine")
-    for column in ("layer", "works", "what it adds"):
-        table.add_column(column)
+    table = Table(title="sandbox layers on this machine", title_justify="left")
+    table.add_column("layer", no_wrap=True)
+    table.add_column("works", no_wrap=True)
+    table.add_column("what it adds", ratio=1)
     notes = {
         "bwrap": "namespaces; only the interpreter, libraries and the submission are visible; no network",
         "unshare": "no network, processes contained; the filesystem stays visible",
@@ -127,27 +187,7 @@ def cmd_doctor(args: argparse.Namespace, course: Course | None) -> int:
                   "RLIMIT_NPROC counted per user namespace (not for root)")
     out.print(table)
     out.print(f"grading will use: [bold]{'+'.join(sandbox.layers)}[/]  (python {sys.executable})")
-    return 0
-
-
-def _check_sandbox(args: argparse.Namespace) -> None:
-    missing = policy.current().missing_for_require() if args.require_sandbox else []
-    if missing:
-        raise SpecError(f"--require-sandbox is set and this machine lacks {' and '.join(missing)} "
-                        "(run `autograder doctor`)")
-
-
-def _not_yet_graded(assignment: Assignment, sources: list[Path], gradebook: Gradebook,
-                    student: str | None) -> list[Path]:
-    grader_hash = assignment.grader_hash()
-    remaining = []
-    for source in sources:
-        digest = fingerprint(source, assignment)
-        name = student or student_name(source, assignment)
-        if digest is None or not gradebook.has(assignment.id, name, digest, grader_hash):
-            remaining.append(source)
-    err.print(f"--resume: {len(sources) - len(remaining)} of {len(sources)} already graded, skipped")
-    return remaining
+    return Exit.OK
 
 
 def cmd_validate(args: argparse.Namespace, course: Course) -> int:
@@ -158,9 +198,13 @@ def cmd_validate(args: argparse.Namespace, course: Course) -> int:
     for assignment_id in ids:
         assignment = course.assignment(assignment_id)
         checks = validate(assignment, jobs=args.jobs or default_jobs())
-        table = Table(title=f"validate {assignment.id}")
-        for column in ("kind", "name", "score", "expected", "verdict", "problem"):
-            table.add_column(column, overflow="fold")
+        table = Table(title=f"validate {assignment.id}", title_justify="left")
+        table.add_column("kind", no_wrap=True)
+        table.add_column("name", overflow="fold")
+        table.add_column("score", justify="right", no_wrap=True)
+        table.add_column("expected", overflow="fold")
+        table.add_column("verdict", no_wrap=True)
+        table.add_column("problem", overflow="fold", ratio=1)
         for check in checks:
             result = check.result
             table.add_row(
@@ -170,63 +214,123 @@ def cmd_validate(args: argparse.Namespace, course: Course) -> int:
         out.print(table)
         all_ok &= all(check.ok for check in checks)
     out.print("[green]all checks pass[/]" if all_ok else "[red]some checks fail[/]")
-    return 0 if all_ok else 1
+    return Exit.OK if all_ok else Exit.FAILED
 
 
 def cmd_release(args: argparse.Namespace, course: Course) -> int:
+    """Copy ``assignments/<id>/`` to ``DEST/<id>/`` (DEST is where released assignments
+    live; each one gets its own folder, named by its id)."""
     assignment = course.assignment(args.assignment)
     dest = Path(args.dest) / assignment.id
     if dest.exists():
         if not args.force:
-            raise SpecError(f"{dest} exists (use --force to replace it)")
+            raise UsageError(f"{dest} exists (use --force to replace it)")
         shutil.rmtree(dest)
     # Only the student folder is copied: hidden material cannot leak by construction.
     shutil.copytree(assignment.directory, dest, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     out.print(f"released {assignment.id} to {dest}")
-    return 0
+    return Exit.OK
 
 
 def cmd_show(args: argparse.Namespace, course: Course) -> int:
-    gradebook = Gradebook(args.gradebook)
-    results = [r for r in gradebook.results(args.assignment) if not args.student or r.student == args.student]
-    gradebook.close()
+    location, why = locate(args.gradebook, course.root)
+    with _existing_gradebook(location, why) as gradebook:
+        results = gradebook.results(args.assignment, args.student)
+        if not results:
+            _nothing_matches(gradebook, args.assignment, args.student, location)
     if args.student:
         for result in results:
             render_result(out, result)
-    render_batch(out, results, title=f"gradebook {args.gradebook}: {len(results)} attempt(s)")
-    return 0
+    render_batch(out, results, title=f"gradebook {describe(location)}: {len(results)} attempt(s)")
+    return Exit.OK
 
 
 def cmd_export(args: argparse.Namespace, course: Course) -> int:
-    gradebook = Gradebook(args.gradebook)
-    if args.output:
-        with open(args.output, "w", newline="", encoding="utf-8") as handle:
-            gradebook.export_csv(handle)
-        err.print(f"wrote {args.output}")
-    else:
-        gradebook.export_csv(sys.stdout)
-    gradebook.close()
-    return 0
+    location, why = locate(args.gradebook, course.root)
+    with _existing_gradebook(location, why) as gradebook:
+        if gradebook.count() == 0:
+            raise UsageError(f"the gradebook {describe(location)} has no attempts yet: nothing to export")
+        if args.output:
+            with open(args.output, "w", newline="", encoding="utf-8") as handle:
+                gradebook.export_csv(handle)
+            err.print(f"wrote {args.output}")
+        else:
+            gradebook.export_csv(sys.stdout)
+    return Exit.OK
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _require_paths(paths: list[str]) -> None:
+    """A path that does not exist is a typo, not a student: refuse before grading anything."""
+    missing = [p for p in paths if not os.path.lexists(p)]
+    if missing:
+        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        raise UsageError(f"no such file or folder: {shown} (nothing was graded)")
+
+
+def _check_sandbox(args: argparse.Namespace) -> None:
+    missing = policy.current().missing_for_require() if args.require_sandbox else []
+    if missing:
+        raise SandboxRefused(f"--require-sandbox is set and this machine lacks {' and '.join(missing)} "
+                             "(run `autograder doctor`)")
+
+
+def _existing_gradebook(location: str, why: str) -> Gradebook:
+    try:
+        return Gradebook.open(location, create=False)
+    except GradebookMissing:
+        raise UsageError(
+            f"there is no gradebook at {describe(location)} (from {why}): nothing has been graded into it. "
+            f"Grade first, or name the gradebook with --gradebook or $AUTOGRADER_GRADEBOOK.") from None
+
+
+def _nothing_matches(gradebook: Gradebook, assignment: str | None, student: str | None, location: str) -> None:
+    if student and student not in gradebook.students(assignment):
+        known = gradebook.students(assignment)
+        listed = ", ".join(known[:20]) + (f" ... ({len(known)} in all)" if len(known) > 20 else "")
+        raise UsageError(f"no attempts by {student!r}" + (f" in {assignment}" if assignment else "")
+                         + f" in the gradebook {describe(location)} (students: {listed or 'none'})")
+    present = sorted({row["assignment"] for row in gradebook.attempts()})
+    if not assignment:
+        raise UsageError(f"the gradebook {describe(location)} has no attempts yet")
+    raise UsageError(f"no attempts of {assignment!r} in the gradebook {describe(location)} "
+                     f"(assignments in it: {', '.join(present) or 'none'})")
 
 
 def _course(args: argparse.Namespace) -> Course:
     return Course.locate(args.course)
 
 
+# --------------------------------------------------------------------------- parsing
+
+
 def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(prog="autograder", description="Grade NLP course assignments in a sandbox.")
-    main.add_argument("--course", help="course folder with assignments/ (default: current folder or this checkout)")
+    main = argparse.ArgumentParser(
+        prog="autograder", description="Grade NLP course assignments in a sandbox.",
+        epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    main.add_argument("--course", help="course folder with assignments/ (default: $AUTOGRADER_COURSE, the current "
+                                       "folder, or this checkout)")
+    main.add_argument("-v", "--verbose", action="store_true", help="say what is happening (log at INFO level)")
+    main.add_argument("--debug", action="store_true", help="log everything, with the tracebacks of framework failures")
     verbs = main.add_subparsers(dest="verb", required=True)
+    gradebook_help = ("SQLite file or SQLAlchemy URL (default: $AUTOGRADER_GRADEBOOK, else gradebook.db in the "
+                      "course folder)")
 
-    verbs.add_parser("list", help="list the assignments").set_defaults(run=cmd_list)
-    verbs.add_parser("doctor", help="show which sandbox layers work here").set_defaults(run=cmd_doctor)
+    def verb(name: str, help: str) -> argparse.ArgumentParser:
+        return verbs.add_parser(name, help=help, description=help, epilog=EXIT_CODES_HELP,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
 
-    check = verbs.add_parser("check", help="run the public tests on your work")
+    verb("list", "list the assignments").set_defaults(run=cmd_list)
+    verb("doctor", "show which sandbox layers work here").set_defaults(run=cmd_doctor)
+
+    check = verb("check", "run the public tests on your work")
     check.add_argument("assignment", help="assignment id, or the released assignment folder")
-    check.add_argument("path", nargs="?", default=".", help="your folder, .py file or .zip (default: .)")
+    check.add_argument("path", nargs="?", default=".", help="your folder, .py file, .zip or notebook (default: .)")
     check.set_defaults(run=cmd_check)
 
-    grade = verbs.add_parser("grade", help="grade submissions with the hidden graders")
+    grade = verb("grade", "grade submissions with the hidden graders and record them in the gradebook")
     grade.add_argument("assignment")
     grade.add_argument("submissions", nargs="+", help="folders, .py files, .zip archives or notebooks")
     grade.add_argument("--jobs", "-j", type=int, default=0, help="parallel workers (default: number of cores)")
@@ -235,9 +339,10 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument("--warm", action=argparse.BooleanOptionalAction, default=True,
                        help="fork each student process from a worker that has imported torch (default); "
                             "--no-warm starts a fresh interpreter per submission")
-    grade.add_argument("--gradebook", default=DEFAULT_PATH, help=f"SQLite file or sqlite:/// URL (default {DEFAULT_PATH})")
+    grade.add_argument("--gradebook", help=gradebook_help)
     grade.add_argument("--no-gradebook", action="store_true", help="do not record the results")
-    grade.add_argument("--json", action="store_true", help="print one Gradescope results.json object per line")
+    grade.add_argument("--json", action="store_true",
+                       help="print one Gradescope results.json object per submission and line")
     grade.add_argument("--details", action="store_true", help="show every test of every submission")
     grade.add_argument("--resume", action="store_true",
                        help="skip submissions whose content these graders already graded into the gradebook")
@@ -246,38 +351,65 @@ def parser() -> argparse.ArgumentParser:
                        help="refuse to grade without namespaces and seccomp (default: on when $CI is set)")
     grade.set_defaults(run=cmd_grade)
 
-    validate = verbs.add_parser("validate", help="prove the graders with the reference, the stub and the mutants")
+    validate = verb("validate", "prove the graders with the reference, the stub and the mutants")
     validate.add_argument("assignments", nargs="*")
     validate.add_argument("--jobs", "-j", type=int, default=0)
     validate.set_defaults(run=cmd_validate)
 
-    release = verbs.add_parser("release", help="copy the student folder of an assignment")
+    release = verb("release", "copy an assignment's student folder to DEST/<id>/")
     release.add_argument("assignment")
-    release.add_argument("dest")
-    release.add_argument("--force", action="store_true")
+    release.add_argument("dest", help="folder that receives <id>/ (created if needed)")
+    release.add_argument("--force", action="store_true", help="replace DEST/<id>/ if it exists")
     release.set_defaults(run=cmd_release)
 
-    show = verbs.add_parser("show", help="show the gradebook")
+    show = verb("show", "show the gradebook (with --student, every test's feedback)")
     show.add_argument("assignment", nargs="?")
     show.add_argument("--student")
-    show.add_argument("--gradebook", default=DEFAULT_PATH)
+    show.add_argument("--gradebook", help=gradebook_help)
     show.set_defaults(run=cmd_show)
 
-    export = verbs.add_parser("export", help="export the latest scores as CSV")
+    export = verb("export", "export the latest score per student and assignment as CSV")
     export.add_argument("--csv", action="store_true", default=True, help="CSV (the only format)")
     export.add_argument("--output", "-o", help="file to write (default: standard output)")
-    export.add_argument("--gradebook", default=DEFAULT_PATH)
+    export.add_argument("--gradebook", help=gradebook_help)
     export.set_defaults(run=cmd_export)
     return main
 
 
+class _Tracebacks(logging.Filter):
+    """Tracebacks of framework failures are for ``--debug``; otherwise one line each."""
+
+    def __init__(self, keep: bool):
+        super().__init__()
+        self.keep = keep
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.keep and record.exc_info:
+            record.exc_info, record.exc_text = None, None
+            record.msg = f"{record.msg} (--debug shows the traceback)"
+        return True
+
+
+def configure_logging(verbose: bool, debug: bool) -> None:
+    level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
+    handler = RichHandler(console=err, show_time=debug, show_path=debug, markup=False, rich_tracebacks=False)
+    handler.addFilter(_Tracebacks(keep=debug))
+    logging.basicConfig(level=level, format="%(message)s", handlers=[handler], force=True)
+    for noisy in ("distributed", "asyncio"):  # their INFO lines are about themselves
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    configure_logging(args.verbose, args.debug)
+    codes = {UsageError: Exit.USAGE, SpecError: Exit.USAGE, GradebookError: Exit.USAGE,
+             SandboxRefused: Exit.SANDBOX, ClusterError: Exit.CLUSTER}
     try:
-        return args.run(args, None if args.run in (cmd_check, cmd_doctor) else _course(args))
-    except (SpecError, ClusterError) as exc:
-        err.print(f"[red]error:[/] {exc}", markup=True, highlight=False)
-        return 2
+        return int(args.run(args, None if args.run in (cmd_check, cmd_doctor) else _course(args)))
+    except tuple(codes) as exc:
+        log.debug("stopped", exc_info=True)
+        err.print(Text.assemble(("error: ", "red"), str(exc)))
+        return int(next(code for kind, code in codes.items() if isinstance(exc, kind)))
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from .intake import MAX_TOTAL_BYTES, IntakeError, folder_files
 from .pipeline import grade
-from .scoring import GradeResult
+from .results import REJECTED, GradeResult
 from .spec import Assignment, SpecError
 
 if TYPE_CHECKING:
@@ -94,18 +94,19 @@ def unpack_parcel(parcel: Parcel, into: Path) -> Path:
 
 
 def grade_parcel(assignment: Assignment, parcel: Parcel, *, submission: str, student: str, public: bool,
-                 grader_hash: str, require_sandbox: bool) -> GradeResult:
+                 grader_hash: str, require_sandbox: bool, skip_hashes: frozenset[str] = frozenset()) -> GradeResult:
     """The task a worker runs. It never raises: a problem on the worker is an ``error``
     result naming the worker, so nothing but a GradeResult is sent back."""
     try:
         problem = _worker_problem(assignment, public, grader_hash, require_sandbox)
         if problem:
-            return GradeResult.failure(assignment, submission, student, f"on {_here()}: {problem}", grader_hash)
+            return GradeResult.failure(assignment.id, submission, student, f"on {_here()}: {problem}", grader_hash)
         with _ONE_SESSION_AT_A_TIME, tempfile.TemporaryDirectory(prefix="autograder-parcel-") as tmp:
-            result = grade(assignment, unpack_parcel(parcel, Path(tmp)), student=student, public=public)
+            result = grade(assignment, unpack_parcel(parcel, Path(tmp)), student=student, public=public,
+                           skip_hashes=skip_hashes)
     except Exception as exc:  # a framework bug must cost one submission, not the batch
-        return GradeResult.failure(assignment, submission, student, f"on {_here()}: {type(exc).__name__}: {exc}",
-                                   grader_hash)
+        return GradeResult.failure(assignment.id, submission, student,
+                                   f"on {_here()}: {type(exc).__name__}: {exc}", grader_hash)
     result.submission = submission
     return result
 
@@ -146,6 +147,7 @@ def grade_on_cluster(
     assignment: Assignment,
     sources: Sequence[Path],
     students: Sequence[str],
+    skips: Sequence[frozenset[str]],
     *,
     public: bool = False,
     require_sandbox: bool = False,
@@ -155,7 +157,7 @@ def grade_on_cluster(
     from distributed import as_completed
 
     with _connected(cluster) as client:
-        todo = iter(enumerate(zip(sources, students)))
+        todo = iter(enumerate(zip(sources, students, skips)))
         in_flight: dict[Future, int] = {}
         finished = as_completed(loop=client.loop)
         options = dict(public=public, grader_hash=assignment.grader_hash(), require_sandbox=require_sandbox)
@@ -163,7 +165,7 @@ def grade_on_cluster(
         def top_up() -> Iterator[tuple[int, GradeResult]]:
             window = max(MIN_IN_FLIGHT, IN_FLIGHT_PER_THREAD * sum(client.nthreads().values()))  # workers may join
             while len(in_flight) < window and (item := next(todo, None)) is not None:
-                index, (source, student) = item
+                index, (source, student, skip) = item
                 try:
                     parcel = pack(source)
                 except IntakeError as exc:
@@ -171,7 +173,7 @@ def grade_on_cluster(
                     continue
                 shipped: Any = client.scatter(parcel, hash=False) if len(parcel.data) > SCATTER_ABOVE_BYTES else parcel
                 future = client.submit(grade_parcel, assignment, shipped, submission=str(source), student=student,
-                                       pure=False, **options)
+                                       skip_hashes=skip, pure=False, **options)
                 in_flight[future] = index
                 finished.add(future)
 
@@ -214,15 +216,14 @@ def _collect(future: Future, assignment: Assignment, source: Path, student: str,
         return future.result()
     except Exception as exc:  # KilledWorker, a lost connection, a cancelled task
         problem = f"the Dask cluster could not run it: {type(exc).__name__}: {exc}"
-        return GradeResult.failure(assignment, str(source), student, problem, grader_hash)
+        return GradeResult.failure(assignment.id, str(source), student, problem, grader_hash)
 
 
 def _refused(assignment: Assignment, source: Path, student: str, public: bool, exc: IntakeError) -> GradeResult:
     """The pipeline's answer for a submission intake refuses, given without shipping it."""
-    result = GradeResult.failure(assignment, str(source), student, "")
-    result.status, result.output = "rejected", f"Your submission could not be graded: {exc}"
     try:
-        result.max_score = 0.0 if public else assignment.rubric().max_score
+        max_score = 0.0 if public else assignment.rubric().max_score
     except SpecError:
-        result.max_score = 0.0
-    return result
+        max_score = 0.0
+    return GradeResult.failure(assignment.id, str(source), student, str(exc), assignment.grader_hash(),
+                               status=REJECTED, max_score=max_score)

@@ -7,17 +7,23 @@ This is the unit of work that a local pool or a Dask worker runs; it returns a p
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 import shutil
 import tempfile
 import time
 from pathlib import Path
+from typing import Collection
 
 from .intake import IntakeError, student_name, unpack
 from .runner import GraderError, run_tests
 from .sandbox import policy, zygote as warm_workers
-from .scoring import GradeResult, score_verdicts
+from .results import ERROR, GRADED, REJECTED, SKIPPED, GradeResult
+from .scoring import score_verdicts
 from .spec import Assignment, Rubric, SpecError
+
+
+log = logging.getLogger(__name__)
 
 
 def _now() -> str:
@@ -32,44 +38,56 @@ def grade(
     public: bool = False,
     seed: str | None = None,
     warm: bool = True,
+    skip_hashes: Collection[str] = (),
 ) -> GradeResult:
     """Grade one submission with the hidden graders (or the public tests when ``public``).
 
     ``warm`` forks the student process from this process's warm worker (torch already
     imported) instead of starting a fresh interpreter; both enter the same sandbox.
+    A submission whose content hash is in ``skip_hashes`` (already graded by these
+    graders, for ``--resume``) is unpacked but not graded: its result has status
+    ``skipped``.
     """
     started, clock = _now(), time.monotonic()
     seed = seed or secrets.token_hex(8)
     result = GradeResult(
         assignment=assignment.id, submission=str(source), student=student or student_name(source, assignment),
-        content_hash="", status="graded", score=0.0, max_score=0.0, tests=[], output="",
+        content_hash="", status=GRADED, score=0.0, max_score=0.0, tests=[], output="",
         execution_time=0.0, seed=seed, grader_hash=assignment.grader_hash(), started_at=started, finished_at="",
     )
     sandbox = policy.current()
-    zygote = _warm_worker(sandbox) if warm else None
-    result.sandbox = {"layers": sandbox.layers, "warm": zygote is not None}
-    # A warm worker's sandbox sees only its spool folder: the workspace goes there.
-    workspace = Path(tempfile.mkdtemp(prefix="autograder-", dir=zygote.spool if zygote else None))
+    result.sandbox = {"layers": sandbox.layers, "warm": False}
+    workspace = Path(tempfile.mkdtemp(prefix="autograder-"))
+    zygote = None
     try:
         rubric = None if public else assignment.rubric()
         result.max_score = rubric.max_score if rubric else 0.0
-        work = workspace / "work"
         try:
-            result.content_hash = unpack(Path(source), assignment, work)
+            result.content_hash = unpack(Path(source), assignment, workspace / "work")
         except IntakeError as exc:
-            result.status, result.output = "rejected", f"Your submission could not be graded: {exc}"
+            result.status, result.output = REJECTED, f"Your submission could not be graded: {exc}"
             return result
+        if result.content_hash in skip_hashes:
+            result.status = SKIPPED
+            return result
+        zygote = _warm_worker(sandbox) if warm else None
+        result.sandbox["warm"] = zygote is not None
+        if zygote is not None:
+            # The warm worker's sandbox sees only its spool folder: the workspace goes there.
+            workspace = Path(shutil.move(str(workspace), str(zygote.spool)))
         timeouts = (lambda name: assignment.public_timeout) if rubric is None else rubric.timeout_for
         test_dir = assignment.public_tests if public else assignment.graders
-        verdicts = run_tests(test_dir, work, limits=assignment.limits, seed=seed, timeout_for=timeouts,
-                             sandbox=sandbox, zygote=zygote)
+        run = run_tests(test_dir, workspace / "work", limits=assignment.limits, seed=seed, timeout_for=timeouts,
+                        sandbox=sandbox, zygote=zygote)
         if rubric is None:
-            rubric = Rubric.one_point_per_test([v.name for v in verdicts], assignment.public_timeout)
+            rubric = Rubric.one_point_per_test([v.name for v in run.verdicts], assignment.public_timeout)
             result.max_score = rubric.max_score
-        result.tests = score_verdicts(verdicts, rubric)
+        result.tests = score_verdicts(run.verdicts, rubric)
+        result.output = run.problems
         result.score = round(sum(t.score for t in result.tests), 6)
     except (GraderError, SpecError) as exc:
-        result.status, result.output, result.score = "error", f"Grading failed (not your fault): {exc}", 0.0
+        log.error("grading %s failed: %s", source, exc, exc_info=log.isEnabledFor(logging.DEBUG))
+        result.status, result.output, result.score = ERROR, f"Grading failed (not your fault): {exc}", 0.0
     finally:
         if zygote is not None:
             _reset(zygote)

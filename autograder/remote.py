@@ -50,20 +50,24 @@ _MAPPABLE = {
 class StudentError(Exception):
     """Something the student's code did. ``str()`` is written for the student."""
 
-    def __init__(self, message: str, *, type_name: str = "", traceback: str = "", output: str = ""):
+    def __init__(self, message: str, *, type_name: str = "", traceback: str = "", output: str = "",
+                 failed_import: str = ""):
         super().__init__(message)
         self.message = message
         self.type_name = type_name
         self.student_traceback = traceback
         self.output = output
+        self.failed_import = failed_import
+        """The module whose import failed, when this error is that failure."""
 
     def __str__(self) -> str:
         return self.message
 
-    def clone(self, message: str | None = None) -> "StudentError":
+    def clone(self, message: str | None = None, *, failed_import: str | None = None) -> "StudentError":
         """A fresh copy: re-raising one instance would keep growing its traceback."""
-        return type(self)(message or self.message, type_name=self.type_name,
-                          traceback=self.student_traceback, output=self.output)
+        return type(self)(message or self.message, type_name=self.type_name, traceback=self.student_traceback,
+                          output=self.output,
+                          failed_import=self.failed_import if failed_import is None else failed_import)
 
     def feedback(self) -> str:
         parts = [self.message]
@@ -195,7 +199,8 @@ class StudentSession:
         try:
             module = self.request(None, {"op": "import", "module": name}, path=name)
         except StudentError as exc:
-            self.import_failures[name] = exc.clone(f"{name}.py could not be imported: {exc.message}")
+            self.import_failures[name] = exc.clone(f"{name}.py could not be imported: {exc.message}",
+                                                   failed_import=name)
             raise self.import_failures[name].clone() from None
         if isinstance(module, RemoteObject):
             self.modules[name] = module

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import os
 from pathlib import Path
@@ -14,7 +15,8 @@ from .remote import StudentSession
 from .sandbox.limits import Limits
 from .sandbox.policy import Sandbox
 from .sandbox.zygote import Zygote
-from .testing import GradingPlugin, Verdict
+from .results import Verdict
+from .testing import GradingPlugin
 
 PYTEST_ARGS = [
     "-p", "no:cacheprovider",   # nothing written next to the graders
@@ -30,6 +32,17 @@ class GraderError(Exception):
     """The graders themselves are broken (an instructor problem, not a student one)."""
 
 
+@dataclasses.dataclass
+class Run:
+    """What one session over the graders found."""
+
+    verdicts: list[Verdict]
+    problems: str = ""
+    """Said once for the whole submission, above the tests: why a module of the
+    submission could not be imported (each test that needed it says only that it could
+    not run)."""
+
+
 def run_tests(
     test_dir: Path,
     workdir: Path,
@@ -39,7 +52,7 @@ def run_tests(
     timeout_for: Callable[[str], float],
     sandbox: Sandbox | None = None,
     zygote: Zygote | None = None,
-) -> list[Verdict]:
+) -> Run:
     if not test_dir.is_dir():
         raise GraderError(f"{test_dir}: no test folder")
     session = StudentSession(workdir, limits, sandbox=sandbox, zygote=zygote)
@@ -58,4 +71,5 @@ def run_tests(
         raise GraderError("the graders could not be collected:\n" + "\n".join(plugin.collection_errors))
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not plugin.verdicts:
         raise GraderError(f"pytest ended with {code!r} on {test_dir}: {sink.getvalue()[-2000:]}")
-    return list(plugin.verdicts.values())
+    problems = "\n\n".join(failure.feedback() for failure in session.import_failures.values())
+    return Run(list(plugin.verdicts.values()), problems)

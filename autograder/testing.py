@@ -19,7 +19,6 @@ and no grader source ever reaches a student.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import random
 import time
@@ -28,23 +27,10 @@ from typing import Any, Callable
 import pytest
 
 from .remote import StudentError, StudentSession
+from .results import Verdict
 
 MAX_FEEDBACK_CHARS = 4000
 MAX_OUTPUT_CHARS = 2000
-
-
-@dataclasses.dataclass
-class Verdict:
-    """The outcome of one test: the sufficient statistic the rubric turns into points."""
-
-    nodeid: str
-    name: str
-    title: str
-    passed: bool
-    message: str = ""
-    output: str = ""
-    duration: float = 0.0
-    data: dict = dataclasses.field(default_factory=dict)
 
 
 def as_float(value: Any, what: str) -> float:
@@ -68,7 +54,10 @@ def _describe(value: Any) -> str:
 
 def feedback_message(exc: BaseException) -> str:
     """The student-facing explanation of a failed test."""
-    if isinstance(exc, StudentError):
+    if isinstance(exc, StudentError) and exc.failed_import:
+        text = (f"Not checked: {exc.failed_import}.py could not be imported "
+                "(the reason is at the top of this feedback).")
+    elif isinstance(exc, StudentError):
         text = exc.feedback()
     elif isinstance(exc, AssertionError):
         text = str(exc) or "a check failed"

@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 from .batch import grade_many
-from .scoring import GradeResult
+from .results import GradeResult
 from .spec import Assignment
 
 TOLERANCE = 1e-6

@@ -64,7 +64,7 @@ from rich.console import Console
 from rich.table import Table
 
 from autograder.batch import grade_many
-from autograder.scoring import GradeResult
+from autograder.results import GradeResult
 from autograder.spec import Assignment, Course
 
 BENCHMARKS = Path(__file__).resolve().parent

@@ -20,25 +20,95 @@ def test_grade_json_is_one_gradescope_object_per_line(tmp_path):
     evil = tmp_path / "evil"
     evil.mkdir()
     (evil / "toy.py").write_text("print('{\"score\": 6}')\nimport os\nos._exit(0)\n")
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"not a zip at all")
     reference = TEST_COURSE / "solutions/toy/reference"
-    run = autograder("grade", "toy", str(reference), str(evil), str(tmp_path / "missing.zip"),
+    run = autograder("grade", "toy", str(reference), str(evil), str(broken),
                      "--json", "--jobs", "2", "--gradebook", str(tmp_path / "gb.db"))
-    assert run.returncode == 0, run.stderr
+    assert run.returncode == 3, run.stderr  # one submission was rejected
     lines = [json.loads(line) for line in run.stdout.splitlines()]
     by_submission = {line["submission"]: line for line in lines}
-    assert set(by_submission) == {str(reference), str(evil), str(tmp_path / "missing.zip")}
+    assert set(by_submission) == {str(reference), str(evil), str(broken)}
     for line in lines:
-        assert {"score", "max_score", "execution_time", "output", "tests"} <= set(line)
+        assert {"score", "max_score", "execution_time", "output", "tests", "status", "student"} <= set(line)
         for test in line["tests"]:
             assert {"name", "score", "max_score", "output", "visibility", "status"} <= set(test)
     assert by_submission[str(reference)]["score"] == 6
     assert by_submission[str(evil)]["score"] == 0
+    assert [by_submission[str(p)]["status"] for p in (reference, evil, broken)] == ["graded", "graded", "rejected"]
+    assert "not a readable zip" in by_submission[str(broken)]["output"]
     hidden = [t for t in by_submission[str(reference)]["tests"] if t["visibility"] == "hidden"]
     assert hidden, "the rubric's hidden concept keeps its visibility"
 
     export = autograder("export", "--csv", "--gradebook", str(tmp_path / "gb.db"))
     assert export.stdout.splitlines()[0] == "student,toy"
     assert "reference,6" in export.stdout.splitlines()
+
+
+def test_a_path_that_does_not_exist_is_a_usage_error_not_a_student(tmp_path):
+    reference = TEST_COURSE / "solutions/toy/reference"
+    book = tmp_path / "gb.db"
+    run = autograder("grade", "toy", str(reference), str(tmp_path / "nonexistent"), "--gradebook", str(book))
+    assert run.returncode == 2
+    assert "no such file or folder" in run.stderr and "nonexistent" in run.stderr
+    assert not book.exists(), "nothing is graded or recorded"
+
+
+def test_exit_codes_for_rejected_submissions(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"PK\x03\x04 truncated")
+    book = tmp_path / "gb.db"
+    run = autograder("grade", "toy", str(empty), str(broken), "--gradebook", str(book))
+    assert run.returncode == 3, run.stdout + run.stderr
+    assert "the submission has no toy.py" in " ".join(run.stdout.split())
+    assert "2 rejected" in run.stdout
+    assert f"Gradebook: {book}" in run.stderr
+    run = autograder("grade", "toy", str(TEST_COURSE / "solutions/toy/reference"), "--gradebook", str(book))
+    assert run.returncode == 0
+
+
+def test_show_and_export_do_not_create_a_gradebook(tmp_path):
+    course = tmp_path / "course"
+    import shutil
+
+    shutil.copytree(TEST_COURSE, course)
+    for verb in (["show"], ["show", "toy", "--student", "alice"], ["export", "--csv"]):
+        run = autograder(*verb, course=course)
+        assert run.returncode == 2, verb
+        assert f"there is no gradebook at {course / 'gradebook.db'}" in " ".join(run.stderr.split())
+    assert not (course / "gradebook.db").exists()
+
+
+def test_show_names_an_unknown_student(tmp_path):
+    book = str(tmp_path / "gb.db")
+    assert autograder("grade", "toy", str(TEST_COURSE / "solutions/toy/reference"), "--gradebook", book).returncode == 0
+    run = autograder("show", "toy", "--student", "nobody", "--gradebook", book)
+    assert run.returncode == 2
+    assert "no attempts by 'nobody'" in run.stderr and "reference" in run.stderr
+    run = autograder("show", "a9", "--gradebook", book)
+    assert run.returncode == 2 and "assignments in it: toy" in " ".join(run.stderr.split())
+
+
+def test_the_gradebook_defaults_to_the_course_folder(tmp_path):
+    import shutil
+
+    course = tmp_path / "course"
+    shutil.copytree(TEST_COURSE, course)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {k: v for k, v in WIDE.items() if k != "AUTOGRADER_GRADEBOOK"}
+    run = subprocess.run([sys.executable, "-m", "autograder", "--course", str(course), "grade", "toy",
+                          str(course / "solutions/toy/reference")], capture_output=True, text=True, env=env,
+                         cwd=elsewhere, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert f"Gradebook: {course / 'gradebook.db'} (from the course folder)" in run.stderr
+    assert (course / "gradebook.db").exists() and not list(elsewhere.iterdir())
+    env["AUTOGRADER_GRADEBOOK"] = str(tmp_path / "from-env.db")
+    run = subprocess.run([sys.executable, "-m", "autograder", "--course", str(course), "show"],
+                         capture_output=True, text=True, env=env, cwd=elsewhere, timeout=300)
+    assert run.returncode == 2 and "from $AUTOGRADER_GRADEBOOK" in run.stderr
 
 
 def test_resume_skips_what_is_already_graded(tmp_path):
@@ -49,6 +119,7 @@ def test_resume_skips_what_is_already_graded(tmp_path):
     book = str(tmp_path / "gb.db")
     assert autograder("grade", "toy", str(reference), "--gradebook", book).returncode == 0
     run = autograder("grade", "toy", str(reference), str(changed), "--resume", "--json", "--gradebook", book)
+    assert run.returncode == 0, run.stderr
     assert "1 of 2 already graded" in run.stderr
     assert [json.loads(line)["submission"] for line in run.stdout.splitlines()] == [str(changed)]
 
@@ -85,7 +156,7 @@ def test_doctor_and_require_sandbox():
     forced_none = {**WIDE, "AUTOGRADER_SANDBOX": "none"}
     run = subprocess.run([sys.executable, "-m", "autograder", "--course", str(TEST_COURSE), "grade", "toy", reference,
                           "--no-gradebook", "--require-sandbox"], capture_output=True, text=True, env=forced_none)
-    assert run.returncode == 2 and "--require-sandbox" in run.stderr
+    assert run.returncode == 5 and "--require-sandbox" in run.stderr
 
 
 def test_validate_toy():

@@ -91,10 +91,17 @@ def test_infinite_loop_costs_only_its_tests(grade_toy, submission):
     assert "did not finish in time" in looping.output
 
 
-def test_syntax_error_gives_a_clear_message(grade_toy, submission):
+def test_syntax_error_is_stated_once_above_the_tests(grade_toy, submission):
     result = grade_toy(submission("def add(a, b)\n    return a + b\n"))
     assert result.score == 0
-    assert "could not be imported" in result.tests[0].output and "SyntaxError" in result.tests[0].output
+    assert "toy.py could not be imported" in result.output and "SyntaxError" in result.output
+    assert 'toy.py", line 1' in result.output, "the student's own frame says where"
+    for test in result.tests:
+        assert "SyntaxError" not in test.output, "the reason is not repeated in every test"
+        assert "could not be imported" in test.output and len(test.output) < 120
+    from autograder.feedback.gradescope import to_gradescope
+
+    assert to_gradescope(result)["output"].count("SyntaxError") == 1
 
 
 def test_non_utf8_source(grade_toy, tmp_path):
@@ -102,7 +109,7 @@ def test_non_utf8_source(grade_toy, tmp_path):
     folder.mkdir()
     (folder / "toy.py").write_bytes(b"NAME = 'caf\xe9'\ndef add(a, b):\n    return a + b\n")
     result = grade_toy(folder)
-    assert result.score == 0 and "could not be imported" in result.tests[0].output
+    assert result.score == 0 and "could not be imported" in result.output
 
 
 def test_wrong_signature_says_so(grade_toy, submission):

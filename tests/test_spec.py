@@ -52,7 +52,7 @@ def test_malformed_rubric_names_file_and_field(tmp_path, text, field):
 
 def test_per_test_weights_share_a_concepts_points(tmp_path):
     from autograder.scoring import score_verdicts
-    from autograder.testing import Verdict
+    from autograder.results import Verdict
 
     rubric = Rubric.load(write(tmp_path, "concepts: {c: {points: 4, tests: [{test_big: 3}, test_small]}}"))
     results = score_verdicts([Verdict("a::test_big", "test_big", "big", True),

@@ -1,14 +1,16 @@
 """Gradescope's ``results.json`` schema, plus the ``submission`` field batch scripts key on.
 
 This shape is a stable machine interface (``autograder grade ... --json`` prints one such
-object per line): add fields only, never rename or remove them.
+object per line): add fields only, never rename or remove them. Added so far:
+``submission`` (the path graded), ``status`` (``graded``, ``rejected`` or ``error``: a
+rejected or failed submission's 0 is not a graded 0) and ``student``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..scoring import GradeResult
+from ..results import GRADED, GradeResult
 
 
 def to_gradescope(result: GradeResult) -> dict[str, Any]:
@@ -16,7 +18,7 @@ def to_gradescope(result: GradeResult) -> dict[str, Any]:
         "score": round(result.score, 4),
         "max_score": round(result.max_score, 4),
         "execution_time": result.execution_time,
-        "output": result.output or _summary(result),
+        "output": _output(result),
         "visibility": "visible",
         "stdout_visibility": "hidden",
         "tests": [
@@ -33,7 +35,17 @@ def to_gradescope(result: GradeResult) -> dict[str, Any]:
             for test in result.tests
         ],
         "submission": result.submission,
+        "status": result.status,
+        "student": result.student,
     }
+
+
+def _output(result: GradeResult) -> str:
+    """Why the submission was not graded; for a graded one, any problem stated once for
+    all tests (a module that could not be imported) above the points per concept."""
+    if result.status != GRADED:
+        return result.output
+    return "\n\n".join(part for part in (result.output, _summary(result)) if part)
 
 
 def _summary(result: GradeResult) -> str:

@@ -1,73 +1,151 @@
-"""Terminal rendering with rich: one submission in detail, or a batch as a summary."""
+"""Terminal rendering with rich: one submission in detail, or a batch as a summary.
+
+Everything here must read well in an 80-column terminal: feedback is printed as wrapped,
+indented text blocks under each test (never squeezed into a table column), identifiers
+(students, assignments, concepts) are never cut, and long reasons wrap instead of being
+truncated.
+"""
 
 from __future__ import annotations
 
+from itertools import groupby
 from typing import Iterable
 
+from rich import box
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from ..scoring import GradeResult
+from ..results import GRADED, GradeResult, TestResult
 
 STATUS_STYLE = {"passed": "green", "failed": "red", "graded": "green", "rejected": "yellow", "error": "magenta"}
+INDENT = 6
 
 
-def _score(result: GradeResult) -> str:
-    return f"{result.score:.4g} / {result.max_score:.4g}"
+def _score(got: float, total: float) -> str:
+    return f"{got:.4g} / {total:.4g}"
 
 
-def render_result(console: Console, result: GradeResult, *, feedback_lines: int = 6) -> None:
-    """Every test with its concept, points and what went wrong."""
+def _block(text: str, indent: int = INDENT) -> Padding:
+    """A wrapped, indented block of plain text (no markup is read from it)."""
+    return Padding(Text(text.rstrip()), (0, 0, 0, indent), expand=False)
+
+
+def _line(left: Text, right: str, style: str = "") -> Table:
+    """``left`` wrapping on the left, ``right`` kept whole on the right."""
+    grid = Table.grid(expand=True, padding=(0, 1, 0, 0))
+    grid.add_column(ratio=1)
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_row(left, Text(right, style=style))
+    return grid
+
+
+def render_header(console: Console, result: GradeResult) -> None:
     console.print(Text.assemble(
-        (result.student, "bold"), f"  {result.assignment}  ", (_score(result), "bold"),
+        (result.student, "bold"), "  ", result.assignment, "  ", (_score(result.score, result.max_score), "bold"),
         "  ", (result.status, STATUS_STYLE.get(result.status, "")),
     ))
     if result.output:
-        console.print(result.output)
-    if not result.tests:
-        return
-    table = Table(show_lines=False, expand=True)
-    table.add_column("concept", style="cyan", no_wrap=True)
-    table.add_column("test")
-    table.add_column("points", justify="right", no_wrap=True)
-    table.add_column("feedback", ratio=2)
-    for test in result.tests:
-        mark = Text("✓ " if test.status == "passed" else "✗ ", style=STATUS_STYLE[test.status])
-        lines = test.output.splitlines()
-        feedback = "\n".join(lines[:feedback_lines]) + ("\n…" if len(lines) > feedback_lines else "")
-        table.add_row(test.concept, mark + Text(test.name), f"{test.score:.3g}/{test.max_score:.3g}", feedback)
-    console.print(table)
+        console.print(_block(result.output, 2))
+
+
+def render_result(console: Console, result: GradeResult) -> None:
+    """Every test, grouped by concept, with its points and, when it failed, what went wrong."""
+    render_header(console, result)
+    for concept, members in groupby(result.tests, key=lambda t: t.concept):
+        tests = list(members)
+        got, total = sum(t.score for t in tests), sum(t.max_score for t in tests)
+        style = "green" if got >= total - 1e-9 else "red"
+        title = Text.assemble((tests[0].concept_title, "bold"), " ", (f"[{concept}]", "cyan"))
+        if tests[0].visibility != "visible":
+            title.append(f" ({tests[0].visibility.replace('_', ' ')})", style="dim")
+        console.print()
+        console.print(_line(title, _score(got, total), style))
+        width = max(len(_points(t)) for t in tests)
+        for test in tests:
+            _render_test(console, test, width)
+    console.print()
+
+
+def _points(test: TestResult) -> str:
+    return f"{test.score:.3g}/{test.max_score:.3g}"
+
+
+def _render_test(console: Console, test: TestResult, points_width: int) -> None:
+    """A mark, the points and the title (wrapped lines stay in the title's column), then
+    what went wrong as an indented block."""
+    passed = test.status == "passed"
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(no_wrap=True, width=3)
+    grid.add_column(no_wrap=True, justify="right", width=points_width)
+    grid.add_column(ratio=1)
+    grid.add_row(Text("  ✓" if passed else "  ✗", style=STATUS_STYLE[test.status]), _points(test), Text(test.name))
+    console.print(grid)
+    if not passed and test.output:
+        console.print(_block(test.output))
 
 
 def render_check(console: Console, result: GradeResult) -> None:
     """A student's view of the public tests: what passed, and what to fix next."""
-    if result.status != "graded":
+    if result.status != GRADED:
         console.print(Text(result.output, style=STATUS_STYLE.get(result.status, "")))
         return
+    if result.output:
+        console.print(Text(result.output, style="red"))
+        console.print()
     passed = sum(t.status == "passed" for t in result.tests)
     for test in result.tests:
         if test.status == "passed":
             console.print(Text.assemble(("  ✓ ", "green"), test.name))
         else:
             console.print(Text.assemble(("  ✗ ", "red"), (test.name, "bold")))
-            for line in test.output.splitlines():
-                console.print("      " + line, highlight=False, markup=False)
+            if test.output:
+                console.print(_block(test.output))
     style = "green" if passed == len(result.tests) else "yellow"
     console.print(Text(f"\n{passed} of {len(result.tests)} public tests pass.", style=style))
     if passed == len(result.tests):
         console.print("The hidden tests check more cases: read the README's concepts once more before you hand in.")
 
 
+def _notes(result: GradeResult) -> str:
+    if result.status != GRADED:
+        return result.output
+    lost = [c for c, (got, total) in result.concept_scores().items() if got < total - 1e-9]
+    return "lost points in " + ", ".join(lost) if lost else ""
+
+
 def render_batch(console: Console, results: Iterable[GradeResult], title: str = "") -> None:
-    table = Table(title=title or None)
-    for column in ("student", "assignment", "score", "status", "seconds", "failed concepts"):
-        table.add_column(column, justify="right" if column in ("score", "seconds") else "left")
+    """One table per assignment: student, score, status, time, and what was lost or why
+    the submission was not graded (wrapped, never cut)."""
+    results = list(results)
+    if title:
+        console.print(Text(title, style="bold"))
+    if not results:
+        return
+    by_assignment: dict[str, list[GradeResult]] = {}
     for result in results:
-        lost = [c for c, (got, total) in result.concept_scores().items() if got < total - 1e-9]
-        table.add_row(
-            result.student, result.assignment, _score(result),
-            Text(result.status, style=STATUS_STYLE.get(result.status, "")),
-            f"{result.execution_time:.2f}", ", ".join(lost) if result.status == "graded" else result.output[:60],
-        )
-    console.print(table)
+        by_assignment.setdefault(result.assignment, []).append(result)
+    for assignment, members in by_assignment.items():
+        table = Table(title=assignment if len(by_assignment) > 1 else None, box=box.SIMPLE_HEAD,
+                      title_justify="left", pad_edge=False)
+        table.add_column("student", no_wrap=True, min_width=max(len(r.student) for r in members))
+        table.add_column("score", justify="right", no_wrap=True)
+        table.add_column("status", no_wrap=True)
+        table.add_column("s", justify="right", no_wrap=True)
+        table.add_column("notes", overflow="fold", ratio=1, min_width=10)
+        for result in members:
+            table.add_row(
+                result.student, _score(result.score, result.max_score),
+                Text(result.status, style=STATUS_STYLE.get(result.status, "")),
+                f"{result.execution_time:.1f}", _notes(result),
+            )
+        console.print(table)
+
+
+def render_summary(console: Console, results: Iterable[GradeResult]) -> None:
+    """A line counting the batch's outcomes."""
+    results = list(results)
+    counts = {status: sum(r.status == status for r in results) for status in ("graded", "rejected", "error")}
+    parts = [f"{count} {status}" for status, count in counts.items() if count]
+    console.print(Text(f"{len(results)} submission(s): " + ", ".join(parts or ["none"])))

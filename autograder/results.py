@@ -1,0 +1,107 @@
+"""The records that describe a result: a test's verdict, its points, a whole attempt.
+
+These sit at the bottom of the house: plain dataclasses that import neither pytest nor
+the sandbox, so that reading a gradebook, rendering feedback or exporting grades needs
+nothing but this module. The grading side (:mod:`autograder.testing`) produces
+:class:`Verdict` objects, :mod:`autograder.scoring` turns them into :class:`TestResult`
+objects, and :class:`GradeResult` is what the gradebook stores and the renderers read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+GRADED = "graded"
+"""The graders ran; the score is what the submission earned (possibly 0)."""
+REJECTED = "rejected"
+"""Intake refused the submission (a broken zip, no module, an unsafe archive); score 0."""
+ERROR = "error"
+"""The framework or the graders failed; the student is not to blame and should be regraded."""
+STATUSES = (GRADED, REJECTED, ERROR)
+SKIPPED = "skipped"
+"""Not a stored status: ``--resume`` found this content already graded by these graders."""
+
+
+@dataclasses.dataclass
+class Verdict:
+    """The outcome of one test: the sufficient statistic the rubric turns into points."""
+
+    nodeid: str
+    name: str
+    title: str
+    passed: bool
+    message: str = ""
+    output: str = ""
+    duration: float = 0.0
+    data: dict = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass
+class TestResult:
+    """One test of an attempt, scored by the rubric."""
+
+    __test__ = False  # not a pytest test class
+
+    name: str
+    test: str
+    concept: str
+    concept_title: str
+    status: str  # "passed" | "failed"
+    score: float
+    max_score: float
+    output: str
+    visibility: str
+    duration: float
+    data: dict = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass
+class GradeResult:
+    """Everything known about one graded attempt; renderers and the gradebook read this."""
+
+    assignment: str
+    submission: str
+    student: str
+    content_hash: str
+    status: str  # one of STATUSES
+    score: float
+    max_score: float
+    tests: list[TestResult]
+    output: str
+    execution_time: float
+    seed: str
+    grader_hash: str
+    started_at: str
+    finished_at: str
+    sandbox: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def concept_scores(self) -> dict[str, tuple[float, float]]:
+        totals: dict[str, list[float]] = {}
+        for test in self.tests:
+            entry = totals.setdefault(test.concept, [0.0, 0.0])
+            entry[0] += test.score
+            entry[1] += test.max_score
+        return {k: (v[0], v[1]) for k, v in totals.items()}
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def failure(cls, assignment: str, submission: str, student: str, problem: str, grader_hash: str,
+                *, status: str = ERROR, max_score: float = 0.0) -> "GradeResult":
+        """A result for a submission that was not graded: an ``error`` (the framework
+        could not grade it, so a broken worker costs one submission and never the batch)
+        or a ``rejected`` one (intake refused it; ``problem`` is shown to the student)."""
+        output = (f"Grading failed (not your fault): {problem}" if status == ERROR
+                  else f"Your submission could not be graded: {problem}")
+        return cls(
+            assignment=assignment, submission=submission, student=student, content_hash="", status=status,
+            score=0.0, max_score=max_score, tests=[], output=output, execution_time=0.0, seed="",
+            grader_hash=grader_hash, started_at="", finished_at="",
+        )
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "GradeResult":
+        tests = [TestResult(**t) for t in data.get("tests", [])]
+        return cls(**{**data, "tests": tests})
