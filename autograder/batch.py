@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
+from . import logs
 from .cluster import grade_on_cluster
 from .intake import student_name
 from .pipeline import grade
@@ -43,7 +44,7 @@ def _failed(assignment: Assignment, source: Path, student: str, exc: BaseExcepti
 
 def _configure_worker(level: int) -> None:
     """A pool worker logs like the process that started it."""
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    logs.configure(level, rich=False)
 
 
 def grade_many(

@@ -32,6 +32,41 @@ HEADER = struct.Struct("!QQ")
 MAX_FRAME_BYTES = 256 * 1024 * 1024
 
 
+class Op:
+    """The operations of the student-process protocol, named once for both sides
+    (``remote.py`` on the trusted side, ``sandbox/child.py`` in the student process)."""
+
+    IMPORT = "import"      # import a student module; answers a handle
+    SUPPORT = "support"    # run grader-supplied source as a module next to student code
+    PING = "ping"
+    GETATTR = "getattr"    # on a handle
+    SETATTR = "setattr"
+    CALL = "call"
+    PROTOCOL = "protocol"  # len / getitem / contains / list on a handle (see Protocol)
+    RETURN = "return"      # an answer with a value (either side: callbacks answer too)
+    RAISE = "raise"        # an answer with an exception described as data
+    CALLBACK = "callback"  # the student side asks the grader to run one of its functions
+
+
+class Protocol:
+    """The container protocols a handle answers through ``Op.PROTOCOL``."""
+
+    LEN = "len"
+    GETITEM = "getitem"
+    CONTAINS = "contains"
+    LIST = "list"
+
+
+class Control:
+    """Requests to a warm worker on its control socket (``sandbox/zygote.py`` asks,
+    ``sandbox/child.py`` answers)."""
+
+    SPAWN = "spawn"
+    POLL = "poll"
+    KILL = "kill"
+    RESET = "reset"
+
+
 class ChannelError(Exception):
     """The peer sent something that is not a valid frame (or closed the channel)."""
 

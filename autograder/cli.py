@@ -26,11 +26,11 @@ from pathlib import Path
 
 from rich import box
 from rich.console import Console
-from rich.logging import RichHandler
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
+from . import logs
 from .batch import default_jobs, grade_many
 from .cluster import ClusterError
 from .feedback.gradescope import to_gradescope
@@ -155,7 +155,7 @@ def cmd_grade(args: argparse.Namespace, course: Course) -> int:
         if len(results) == 1 or args.details:
             for result in results:
                 render_result(out, result)
-        render_batch(out, results, title=f"{assignment.title}: {len(results)} submission(s) graded")
+        render_batch(out, results, title=f"{assignment.title}: {len(results)} submission(s)")
         render_summary(out, results)
         if gradebook is not None:
             out.print(f"Recorded in the gradebook {describe(gradebook.location)}.")
@@ -376,32 +376,9 @@ def parser() -> argparse.ArgumentParser:
     return main
 
 
-class _Tracebacks(logging.Filter):
-    """Tracebacks of framework failures are for ``--debug``; otherwise one line each."""
-
-    def __init__(self, keep: bool):
-        super().__init__()
-        self.keep = keep
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not self.keep and record.exc_info:
-            record.exc_info, record.exc_text = None, None
-            record.msg = f"{record.msg} (--debug shows the traceback)"
-        return True
-
-
-def configure_logging(verbose: bool, debug: bool) -> None:
-    level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
-    handler = RichHandler(console=err, show_time=debug, show_path=debug, markup=False, rich_tracebacks=False)
-    handler.addFilter(_Tracebacks(keep=debug))
-    logging.basicConfig(level=level, format="%(message)s", handlers=[handler], force=True)
-    for noisy in ("distributed", "asyncio"):  # their INFO lines are about themselves
-        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    configure_logging(args.verbose, args.debug)
+    logs.configure(logs.level_of(args.verbose, args.debug))
     codes = {UsageError: Exit.USAGE, SpecError: Exit.USAGE, GradebookError: Exit.USAGE,
              SandboxRefused: Exit.SANDBOX, ClusterError: Exit.CLUSTER}
     try:

@@ -219,13 +219,14 @@ class Gradebook:
         try:
             with self.engine.connect() as connection, connection.begin():
                 yield connection
-        except OperationalError as exc:
-            raise GradebookError(f"cannot read the gradebook {describe(self.location)}: {exc.orig}") from None
+        except SQLAlchemyError as exc:
+            reason = getattr(exc, "orig", None) or exc
+            raise GradebookError(f"cannot read the gradebook {describe(self.location)}: {reason}") from None
 
     @contextlib.contextmanager
     def _writing(self, connection: Connection | None = None) -> Iterator[Connection]:
-        """One write transaction: BEGIN IMMEDIATE on SQLite, and on PostgreSQL an advisory
-        lock only where the caller asks for it (schema changes)."""
+        """One write transaction: on SQLite it takes the write lock first (BEGIN IMMEDIATE),
+        so it waits its turn instead of being refused half-way; elsewhere a plain one."""
         with contextlib.ExitStack() as stack:
             if connection is None:
                 connection = stack.enter_context(self.engine.connect())
@@ -253,9 +254,10 @@ class Gradebook:
         while True:
             try:
                 return operation()
-            except (OperationalError, sqlite3.OperationalError) as exc:
-                reason = getattr(exc, "orig", exc)
-                if time.monotonic() > deadline or not _is_busy(reason):
+            except (SQLAlchemyError, sqlite3.OperationalError) as exc:
+                reason = getattr(exc, "orig", None) or exc
+                busy = isinstance(exc, (OperationalError, sqlite3.OperationalError)) and _is_busy(reason)
+                if time.monotonic() > deadline or not busy:
                     raise GradebookError(f"cannot {doing} the gradebook {describe(self.location)}: {reason}") from None
                 log.debug("gradebook busy, retrying to %s: %s", doing, reason)
                 time.sleep(0.1)

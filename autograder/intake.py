@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import shutil
 import stat
-import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 from typing import Iterator
@@ -62,15 +61,6 @@ def unpack(source: Path, assignment: Assignment, dest: Path) -> str:
             f"name your file exactly {missing[0]}"
         )
     return content_hash(dest)
-
-
-def fingerprint(source: Path, assignment: Assignment) -> str | None:
-    """The content hash a submission would be graded under, or None if intake refuses it."""
-    with tempfile.TemporaryDirectory(prefix="autograder-intake-") as tmp:
-        try:
-            return unpack(source, assignment, Path(tmp) / "work")
-        except IntakeError:
-            return None
 
 
 def content_hash(folder: Path) -> str:

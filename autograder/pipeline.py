@@ -86,7 +86,8 @@ def grade(
         result.output = run.problems
         result.score = round(sum(t.score for t in result.tests), 6)
     except (GraderError, SpecError) as exc:
-        log.error("grading %s failed: %s", source, exc, exc_info=log.isEnabledFor(logging.DEBUG))
+        details = getattr(exc, "details", "")
+        log.error("grading %s failed: %s%s", source, exc, f"\n{details}" if details else "", exc_info=True)
         result.status, result.output, result.score = ERROR, f"Grading failed (not your fault): {exc}", 0.0
     finally:
         if zygote is not None:
@@ -101,7 +102,8 @@ def _warm_worker(sandbox: policy.Sandbox) -> warm_workers.Zygote | None:
     """This process's warm worker, or None (a fresh process per submission) if it fails."""
     try:
         return warm_workers.shared(sandbox)
-    except warm_workers.ZygoteFailed:
+    except warm_workers.ZygoteFailed as exc:
+        log.warning("no warm worker (%s): a fresh student process per submission instead", str(exc)[:200])
         return None
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import channel
+from .channel import Op, Protocol
 from .sandbox.limits import Limits
 from .sandbox.policy import Sandbox
 from .sandbox.process import Deadline, ProcessEnded, StudentProcess
@@ -134,31 +135,31 @@ class RemoteObject:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)
-        return self._session.request(self, {"op": "getattr", "name": name}, path=f"{self._path}.{name}")
+        return self._session.request(self, {"op": Op.GETATTR, "name": name}, path=f"{self._path}.{name}")
 
     def __setattr__(self, name: str, value: Any) -> None:
-        self._session.request(self, {"op": "setattr", "name": name, "value": value}, path=f"{self._path}.{name}")
+        self._session.request(self, {"op": Op.SETATTR, "name": name, "value": value}, path=f"{self._path}.{name}")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self._session.request(self, {"op": "call", "args": args, "kwargs": kwargs}, path=f"{self._path}()")
+        return self._session.request(self, {"op": Op.CALL, "args": args, "kwargs": kwargs}, path=f"{self._path}()")
 
     def __len__(self) -> int:
-        return self._protocol("len")
+        return self._protocol(Protocol.LEN)
 
     def __getitem__(self, key: Any) -> Any:
-        return self._protocol("getitem", key)
+        return self._protocol(Protocol.GETITEM, key)
 
     def __contains__(self, key: Any) -> bool:
-        return self._protocol("contains", key)
+        return self._protocol(Protocol.CONTAINS, key)
 
     def __iter__(self):
-        return iter(self._protocol("list"))
+        return iter(self._protocol(Protocol.LIST))
 
     def __repr__(self) -> str:
         return f"<student {self._type} {self._path}>"
 
     def _protocol(self, name: str, *args: Any) -> Any:
-        return self._session.request(self, {"op": "protocol", "name": name, "args": list(args)}, path=self._path)
+        return self._session.request(self, {"op": Op.PROTOCOL, "name": name, "args": list(args)}, path=self._path)
 
 
 class StudentSession:
@@ -197,7 +198,7 @@ class StudentSession:
         if cached is not None and cached._generation == self.generation:
             return cached  # the student process's sys.modules would answer the same
         try:
-            module = self.request(None, {"op": "import", "module": name}, path=name)
+            module = self.request(None, {"op": Op.IMPORT, "module": name}, path=name)
         except StudentError as exc:
             self.import_failures[name] = exc.clone(f"{name}.py could not be imported: {exc.message}",
                                                    failed_import=name)
@@ -217,7 +218,7 @@ class StudentSession:
         """
         if not name.isidentifier():
             raise ValueError(f"support module name {name!r} is not an identifier")
-        return self.request(None, {"op": "support", "module": name, "source": source}, path=name)
+        return self.request(None, {"op": Op.SUPPORT, "module": name, "source": source}, path=name)
 
     def take_output(self) -> str:
         """What the student's code printed since the last call."""
@@ -277,11 +278,11 @@ class StudentSession:
         while True:
             message, blob = process.receive(deadline)
             op = message.get("op")
-            if op == "return":
+            if op == Op.RETURN:
                 return self._decode(message, blob, path, "value")
-            if op == "raise":
+            if op == Op.RAISE:
                 raise self._student_exception(message, path, request_op)
-            if op == "callback":
+            if op == Op.CALLBACK:
                 process.send(self._run_callback(message, blob, path), deadline)
                 continue
             raise channel.ChannelError(f"unexpected message {op!r}")
@@ -294,22 +295,22 @@ class StudentSession:
         kwargs = self._decode(message, blob, path, "kwargs")
         try:
             value = function(*args, **{str(k): v for k, v in (kwargs or {}).items()})
-            return self._pack({"op": "return", "value": value})
+            return self._pack({"op": Op.RETURN, "value": value})
         except StudentError:
             raise  # student code called from the callback crashed: the whole request is lost
         except Exception as exc:  # the grader's callback failed: tell the student side, fail the test
             if self._callback_error is None:
                 self._callback_error = exc
-            return channel.pack({"op": "raise", "message": f"{type(exc).__name__}: {exc}"}, {})
+            return channel.pack({"op": Op.RAISE, "message": f"{type(exc).__name__}: {exc}"}, {})
 
     def _student_exception(self, message: dict, path: str, op: str) -> StudentError:
         types = [str(t) for t in message.get("types", [])] or ["Exception"]
         text = str(message.get("message", ""))
         if types[0] == "NotImplementedError":
             summary = f"{path} is not implemented yet (it raises NotImplementedError)"
-        elif op == "import":
+        elif op == Op.IMPORT:
             summary = f"{types[0]}: {text}"
-        elif types[0] == "AttributeError" and op == "getattr":
+        elif types[0] == "AttributeError" and op == Op.GETATTR:
             summary = f"{path} does not exist ({text}): check the name against the assignment's API"
         else:
             summary = f"{path} raised {types[0]}" + (f": {text}" if text else "")

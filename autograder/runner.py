@@ -29,7 +29,14 @@ PYTEST_ARGS = [
 
 
 class GraderError(Exception):
-    """The graders themselves are broken (an instructor problem, not a student one)."""
+    """The graders themselves are broken (an instructor problem, not a student one).
+
+    ``str()`` is safe to show a student; ``details`` (pytest's report, which may quote
+    grader source) goes to the instructor's log only."""
+
+    def __init__(self, message: str, details: str = ""):
+        super().__init__(message)
+        self.details = details
 
 
 @dataclasses.dataclass
@@ -68,8 +75,10 @@ def run_tests(
     finally:
         session.close()
     if plugin.collection_errors:
-        raise GraderError("the graders could not be collected:\n" + "\n".join(plugin.collection_errors))
+        raise GraderError("the graders could not be collected", "\n".join(plugin.collection_errors))
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not plugin.verdicts:
-        raise GraderError(f"pytest ended with {code!r} on {test_dir}: {sink.getvalue()[-2000:]}")
+        ending = "found no tests" if code in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED) \
+            else f"ended with pytest exit code {int(code)}"
+        raise GraderError(f"the graders' session {ending}", f"{test_dir}: {sink.getvalue()[-2000:]}")
     problems = "\n\n".join(failure.feedback() for failure in session.import_failures.values())
     return Run(list(plugin.verdicts.values()), problems)

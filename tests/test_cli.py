@@ -186,3 +186,24 @@ def test_malformed_rubric_is_a_clear_error(tmp_path):
     run = autograder("grade", "toy", str(course / "solutions/toy/reference"), "--no-gradebook", course=course)
     assert run.returncode == 2
     assert "rubric.yaml: concepts.scaling.points: must be a positive number" in " ".join(run.stderr.split())
+
+
+def test_a_broken_grader_is_an_error_row_with_its_traceback_in_the_log_only(tmp_path):
+    import shutil
+
+    course = tmp_path / "course"
+    shutil.copytree(TEST_COURSE, course)
+    grader = course / "solutions/toy/graders/test_toy.py"
+    grader.write_text("import a_module_the_grader_machine_lacks  # SECRET GRADER LINE\n" + grader.read_text())
+    reference = str(course / "solutions/toy/reference")
+    run = autograder("grade", "toy", reference, "--json", "--no-gradebook", course=course)
+    assert run.returncode == 4, run.stderr
+    (row,) = [json.loads(line) for line in run.stdout.splitlines()]
+    assert row["status"] == "error" and "not your fault" in row["output"]
+    assert "SECRET GRADER LINE" not in run.stdout and "Traceback" not in run.stdout
+    assert "a_module_the_grader_machine_lacks" in run.stderr, "the instructor's log says what broke"
+    assert "--debug shows the traceback" in run.stderr
+    debug = autograder("--debug", "grade", "toy", reference, "--json", "--no-gradebook", course=course)
+    assert debug.returncode == 4
+    assert "Traceback" in debug.stderr and "GraderError" in debug.stderr
+    assert "Traceback" not in debug.stdout

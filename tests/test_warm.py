@@ -210,3 +210,24 @@ def test_a_worker_that_cannot_start_falls_back_to_a_fresh_process(tmp_path):
         session.close()
     finally:
         broken.discard()
+
+
+def test_a_failed_worker_keeps_its_log(tmp_path, caplog):
+    """What a warm worker printed before it failed is what an instructor needs: the log
+    file stays, and a warning names it."""
+    fake_python = tmp_path / "python"
+    fake_python.write_text("#!/bin/sh\necho 'worker start-up broke: something only the log says' >&2\nexit 3\n")
+    fake_python.chmod(0o755)
+    broken = Zygote(Sandbox("none"), python=str(fake_python))
+    with caplog.at_level("WARNING", logger="autograder.sandbox.zygote"):
+        with pytest.raises(ZygoteFailed, match="something only the log says"):
+            broken.start()
+    broken.discard()
+    assert broken.log.exists() and "something only the log says" in broken.log.read_text()
+    assert str(broken.log) in caplog.text
+    broken.log.unlink()
+
+    healthy = Zygote(Sandbox("none"), preload=())
+    healthy.start()
+    healthy.discard()
+    assert not healthy.log.exists(), "a worker that never failed leaves nothing behind"

@@ -134,7 +134,7 @@ class Server:
         callback_id = doc["$callback"]
 
         def grader_callback(*args: Any, **kwargs: Any) -> Any:
-            self.send({"op": "callback", "id": callback_id, "args": args, "kwargs": kwargs})
+            self.send({"op": self.channel.Op.CALLBACK, "id": callback_id, "args": args, "kwargs": kwargs})
             return self.wait_for_answer()
 
         grader_callback.__name__ = f"grader_callback_{callback_id}"
@@ -152,7 +152,8 @@ class Server:
         self.channel.write_frame(self.fd_out, self.channel.pack(message, encoder.arrays))
 
     def send_error(self, exc: BaseException) -> None:
-        self.channel.write_frame(self.fd_out, self.channel.pack(describe_error(exc, self.workdir), {}))
+        answer = {"op": self.channel.Op.RAISE, **describe_error(exc, self.workdir)}
+        self.channel.write_frame(self.fd_out, self.channel.pack(answer, {}))
 
     # -- requests -----------------------------------------------------------------
     def serve(self) -> None:
@@ -165,11 +166,12 @@ class Server:
 
     def wait_for_answer(self) -> Any:
         """Serve nested requests until the trusted side answers our callback."""
+        op = self.channel.Op
         while True:
             message, blob = self.channel.read_frame_blocking(self.fd_in)
-            if message["op"] == "return":
+            if message["op"] == op.RETURN:
                 return self.decoder(message, blob).decode(message.get("value"))
-            if message["op"] == "raise":
+            if message["op"] == op.RAISE:
                 raise CallbackFailed(str(message.get("message", "the grader's callback failed")))
             self.answer(message, blob)
 
@@ -180,31 +182,32 @@ class Server:
             self.send_error(exc)
             return
         try:
-            self.send({"op": "return", "value": value})
+            self.send({"op": self.channel.Op.RETURN, "value": value})
         except BaseException as exc:
             self.send_error(RuntimeError(f"the result could not be sent back: {type(exc).__name__}: {exc}"))
 
     def perform(self, message: dict, blob: bytes) -> Any:
-        op = message["op"]
-        if op == "import":
+        op, ops = message["op"], self.channel.Op
+        if op == ops.IMPORT:
             return importlib.import_module(str(message["module"]))
-        if op == "support":
+        if op == ops.SUPPORT:
             return self.support_module(str(message["module"]), str(message["source"]))
-        if op == "ping":
+        if op == ops.PING:
             return "pong"
         target = self.resolve_handle(message["obj"])
         decoder = self.decoder(message, blob)
-        if op == "getattr":
+        if op == ops.GETATTR:
             return getattr(target, str(message["name"]))
-        if op == "setattr":
+        if op == ops.SETATTR:
             setattr(target, str(message["name"]), decoder.decode(message.get("value")))
             return None
-        if op == "call":
+        if op == ops.CALL:
             args = decoder.decode(message.get("args", []))
             kwargs = decoder.decode(message.get("kwargs", {"$dict": []}))
             return target(*args, **{str(k): v for k, v in kwargs.items()})
-        if op == "protocol":
-            return self.protocol(target, str(message["name"]), decoder.decode(message.get("args", [])))
+        if op == ops.PROTOCOL:
+            return self.protocol(self.channel.Protocol, target, str(message["name"]),
+                                 decoder.decode(message.get("args", [])))
         raise ValueError(f"unknown operation {op!r}")
 
     @staticmethod
@@ -216,21 +219,22 @@ class Server:
         return module
 
     @staticmethod
-    def protocol(target: Any, name: str, args: list) -> Any:
-        if name == "len":
+    def protocol(names: Any, target: Any, name: str, args: list) -> Any:
+        if name == names.LEN:
             return len(target)
-        if name == "getitem":
+        if name == names.GETITEM:
             return target[args[0]]
-        if name == "contains":
+        if name == names.CONTAINS:
             return args[0] in target
-        if name == "list":
+        if name == names.LIST:
             return list(target)
         raise ValueError(f"unknown protocol {name!r}")
 
 
 def describe_error(exc: BaseException, workdir: str) -> dict:
-    """The exception as data: its class names (most specific first), message, and the
-    traceback frames that belong to the student's own files."""
+    """The exception as data (the fields of an ``Op.RAISE`` answer): its class names (most
+    specific first), message, and the traceback frames that belong to the student's own
+    files."""
     try:
         text = str(exc)
     except BaseException:
@@ -244,7 +248,6 @@ def describe_error(exc: BaseException, workdir: str) -> dict:
         name = os.path.relpath(exc.filename, workdir)
         frames.append(f'  File "{name}", line {exc.lineno}\n    {(exc.text or "").rstrip()}')
     return {
-        "op": "raise",
         "types": [cls.__name__ for cls in type(exc).__mro__][:12],
         "message": text[:MAX_MESSAGE],
         "traceback": "\n".join(frames[-8:])[:4 * MAX_MESSAGE],
@@ -330,16 +333,16 @@ class Zygote:
         self.control.send(json.dumps(answer).encode())
 
     def perform(self, request: dict, fds: list[int]) -> dict:
-        op = request["op"]
+        op, control = request["op"], self.channel.Control
         self.reap()
-        if op == "spawn":
+        if op == control.SPAWN:
             return {"pid": self.spawn(request["config"], fds)}
         pid = int(request.get("pid", 0))
-        if op == "poll":
+        if op == control.POLL:
             return {"status": self.finished.get(pid)}
-        if op == "kill":
+        if op == control.KILL:
             return {"status": self.kill(pid)}
-        if op == "reset":
+        if op == control.RESET:
             self.reset()
             return {"ok": True}
         raise ValueError(f"unknown request {op!r}")

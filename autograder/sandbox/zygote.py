@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import logging
 import multiprocessing.util
 import os
 import shutil
@@ -31,9 +32,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from ..channel import Control
 from .isolation import command_prefix
 from .launch import CHANNEL_SOURCE, die_with_parent, interpreter_argv, scrubbed_environment
 from .policy import Sandbox
+
+log = logging.getLogger(__name__)
 
 PRELOAD = ("torch", "numpy")
 START_TIMEOUT = 120.0
@@ -57,6 +61,8 @@ class Zygote:
         self.control: socket.socket | None = None
         self.log = self.spool.parent / f"{self.spool.name}.log"
         self.failed_starts = 0
+        self.failed = False
+        """Whether it ever failed: then its log is kept for the instructor (see :meth:`discard`)."""
 
     # -- life cycle ----------------------------------------------------------------
     def start(self) -> None:
@@ -66,7 +72,9 @@ class Zygote:
             self._start()
         except (ZygoteFailed, OSError) as exc:
             self.failed_starts += 1
+            self.failed = True
             self.close()
+            log.warning("the warm worker failed to start: %s (its log: %s)", str(exc)[:200], self.log)
             raise ZygoteFailed(str(exc)) from None
 
     def _start(self) -> None:
@@ -113,9 +121,11 @@ class Zygote:
             self.control = None
 
     def discard(self) -> None:
+        """Close it and remove its files; the log stays if it ever failed."""
         self.close()
         shutil.rmtree(self.spool, ignore_errors=True)
-        self.log.unlink(missing_ok=True)
+        if not self.failed:
+            self.log.unlink(missing_ok=True)
 
     # -- requests ----------------------------------------------------------------------
     def spawn(self, config: dict, fds: tuple[int, int, int]) -> int:
@@ -123,19 +133,19 @@ class Zygote:
         if not self.running:
             self.close()
             self.start()
-        return int(self._request({"op": "spawn", "config": config}, fds)["pid"])
+        return int(self._request({"op": Control.SPAWN, "config": config}, fds)["pid"])
 
     def poll(self, pid: int) -> int | None:
-        return self._request({"op": "poll", "pid": pid}).get("status")
+        return self._request({"op": Control.POLL, "pid": pid}).get("status")
 
     def kill(self, pid: int) -> int | None:
-        return self._request({"op": "kill", "pid": pid}).get("status")
+        return self._request({"op": Control.KILL, "pid": pid}).get("status")
 
     def reset(self) -> None:
         """Between submissions: no process, no file in the sandbox's /tmp and /dev, and an
         empty spool (the one folder of the host the sandbox can write)."""
         if self.running:
-            self._request({"op": "reset"})
+            self._request({"op": Control.RESET})
         for entry in self.spool.iterdir():
             if entry.is_dir() and not entry.is_symlink():
                 shutil.rmtree(entry, ignore_errors=True)
@@ -149,6 +159,8 @@ class Zygote:
             socket.send_fds(self.control, [json.dumps(message).encode()], list(fds))
         except OSError as exc:
             self.close()
+            self.failed = True
+            log.warning("the warm worker is gone (%s); its log is kept at %s", exc, self.log)
             raise ZygoteFailed(f"the warm worker is gone ({exc})") from None
         answer = self._answer(ANSWER_TIMEOUT)
         if "error" in answer:
@@ -163,9 +175,11 @@ class Zygote:
         except (OSError, socket.timeout):
             data = b""
         if not data:
-            log = self.log.read_text(errors="replace")[-2000:] if self.log.exists() else ""
+            tail = self.log.read_text(errors="replace")[-2000:] if self.log.exists() else ""
             self.close()
-            raise ZygoteFailed(f"the warm worker did not answer{': ' + log if log else ''}")
+            self.failed = True
+            log.warning("the warm worker %s did not answer; its log is kept at %s", self.spool.name, self.log)
+            raise ZygoteFailed(f"the warm worker did not answer{': ' + tail if tail else ''}")
         return json.loads(data)
 
 
