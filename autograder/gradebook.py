@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import json
 import logging
 import os
@@ -38,18 +39,18 @@ from pathlib import Path
 from typing import IO, Any, Callable, Iterator, TypeVar
 
 from sqlalchemy import (
-    JSON, Column, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint, create_engine,
+    JSON, Column, Float, ForeignKey, ForeignKeyConstraint, Index, Integer, MetaData, String, Table, Text, UniqueConstraint, create_engine,
     delete, event, func, inspect, insert, select, text,
 )
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, OperationalError, SQLAlchemyError
 
-from .results import GradeResult, TestResult
+from .results import Evidence, GradeResult, TestResult
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 FILENAME = "gradebook.db"
 ENVIRONMENT_VARIABLE = "AUTOGRADER_GRADEBOOK"
 BUSY_TIMEOUT_SECONDS = 60
@@ -99,6 +100,7 @@ tests = Table(
     Column("visibility", String(32), nullable=False),
     Column("duration", Float, nullable=False),
     Column("data", JSON, nullable=False),
+    Column("evidence", JSON, nullable=True),
 )
 
 _ATTEMPT_FIELDS = ("assignment", "student", "submission", "content_hash", "grader_hash", "status", "score",
@@ -325,7 +327,8 @@ class Gradebook:
                          .order_by(tests.c.attempt_id, tests.c.position))
                 for test in connection.execute(query):
                     fields = test._mapping
-                    by_attempt[fields["attempt_id"]].append(TestResult(**{k: fields[k] for k in _TEST_FIELDS}))
+                    by_attempt[fields["attempt_id"]].append(TestResult(
+                        **{k: fields[k] for k in _TEST_FIELDS}, evidence=Evidence.from_dict(fields["evidence"])))
         return [GradeResult(tests=by_attempt[row["id"]], **{k: row[k] for k in _ATTEMPT_FIELDS}) for row in rows]
 
     def students(self, assignment: str | None = None) -> list[str]:
@@ -399,7 +402,8 @@ def _insert(connection: Connection, result: GradeResult) -> int:
     attempt_id = connection.execute(insert(attempts).values(**values)).inserted_primary_key[0]
     if result.tests:
         connection.execute(insert(tests), [
-            {"attempt_id": attempt_id, "position": position, **{k: getattr(test, k) for k in _TEST_FIELDS}}
+            {"attempt_id": attempt_id, "position": position, **{k: getattr(test, k) for k in _TEST_FIELDS},
+             "evidence": dataclasses.asdict(test.evidence) if test.evidence else None}
             for position, test in enumerate(result.tests)
         ])
     return int(attempt_id)
@@ -434,14 +438,15 @@ def _migrate_1_to_2(connection: Connection) -> None:
     output move to their own columns, and the three copies become one."""
     connection.exec_driver_sql("ALTER TABLE attempts ADD COLUMN output TEXT NOT NULL DEFAULT ''")
     connection.exec_driver_sql("ALTER TABLE attempts ADD COLUMN execution_time FLOAT NOT NULL DEFAULT 0")
-    tests.create(connection)
+    version_2_tests = _version_2_tests()
+    version_2_tests.create(connection)
     rows = connection.exec_driver_sql("SELECT id, result FROM attempts").fetchall()
     for attempt_id, stored in rows:
         data = json.loads(stored)
         connection.execute(attempts.update().where(attempts.c.id == attempt_id).values(
             output=data.get("output", ""), execution_time=float(data.get("execution_time", 0.0))))
         if data.get("tests"):
-            connection.execute(insert(tests), [
+            connection.execute(insert(version_2_tests), [
                 {"attempt_id": attempt_id, "position": position,
                  **{k: test.get(k, {} if k == "data" else "") for k in _TEST_FIELDS}}
                 for position, test in enumerate(data["tests"])
@@ -452,6 +457,22 @@ def _migrate_1_to_2(connection: Connection) -> None:
     connection.exec_driver_sql("DROP TABLE verdicts")
 
 
-MIGRATIONS = {1: _migrate_1_to_2}
+def _migrate_2_to_3(connection: Connection) -> None:
+    """Version 3 keeps each failed check's evidence (rule, call, observed, expected,
+    diagnosis) beside its text; earlier attempts have none."""
+    connection.execute(text("ALTER TABLE tests ADD COLUMN evidence " + JSON().compile(dialect=connection.dialect)))
+
+
+def _version_2_tests() -> Table:
+    """The tests table as version 2 created it (the migration from version 1 builds it)."""
+    shape = MetaData()
+    Table("attempts", shape, Column("id", Integer, primary_key=True))  # referenced, never created here
+    columns = [Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable)
+               for c in tests.columns if c.name != "evidence"]
+    return Table("tests", shape, *columns,
+                 ForeignKeyConstraint(["attempt_id"], ["attempts.id"], ondelete="CASCADE"))
+
+
+MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
 """``MIGRATIONS[n]`` takes a gradebook from schema ``n`` to ``n + 1``, inside the caller's
 write transaction."""

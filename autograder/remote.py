@@ -188,6 +188,10 @@ class StudentSession:
         self._callback_error: BaseException | None = None
         self._depth = 0
         self.output_log: list[str] = []
+        self.trusted_now: tuple[str, ...] = ()
+        """Student functions replaced by the reference right now (``toolkit.trusted``)."""
+        self.trusted_used: set[str] = set()
+        """Those replaced at some point of the current test."""
 
     # -- public ------------------------------------------------------------------------
     def module(self, name: str) -> RemoteObject:

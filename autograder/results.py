@@ -24,6 +24,46 @@ SKIPPED = "skipped"
 
 
 @dataclasses.dataclass
+class Diagnosis:
+    """A known mistake whose answer matches the student's on the failing input."""
+
+    mistake: str
+    """The mistake's name (its file in ``solutions/<id>/mutants/``)."""
+    description: str
+    """What the mistake is, in a line."""
+    hint: str
+    """What to look at, written for the student who made it."""
+
+
+@dataclasses.dataclass
+class Evidence:
+    """What a failed check found, as data: renderers turn it into words (in any language,
+    as text or HTML), so no renderer parses a message and no grader formats for one."""
+
+    rule: str
+    """The rule the answer breaks, stated as what correct code does."""
+    call: str = ""
+    """The call, as the student would type it."""
+    observed: str = ""
+    """What came back, described briefly."""
+    expected: str = ""
+    """What a correct implementation returns."""
+    diagnosis: Diagnosis | None = None
+    notes: list[str] = dataclasses.field(default_factory=list)
+    """Anything else the grader says (which case failed first, how it was chosen)."""
+    trusted: list[str] = dataclasses.field(default_factory=list)
+    """Student functions replaced by correct ones for this check (so a mistake there is
+    not charged here again)."""
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> "Evidence | None":
+        if not data:
+            return None
+        diagnosis = Diagnosis(**data["diagnosis"]) if data.get("diagnosis") else None
+        return cls(**{**data, "diagnosis": diagnosis})
+
+
+@dataclasses.dataclass
 class Verdict:
     """The outcome of one test: the sufficient statistic the rubric turns into points."""
 
@@ -35,6 +75,9 @@ class Verdict:
     output: str = ""
     duration: float = 0.0
     data: dict = dataclasses.field(default_factory=dict)
+    evidence: Evidence | None = None
+    trusted: list[str] = dataclasses.field(default_factory=list)
+    """Student functions replaced by correct ones somewhere in this test."""
 
 
 @dataclasses.dataclass
@@ -54,6 +97,11 @@ class TestResult:
     visibility: str
     duration: float
     data: dict = dataclasses.field(default_factory=dict)
+    evidence: Evidence | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "TestResult":
+        return cls(**{**data, "evidence": Evidence.from_dict(data.get("evidence"))})
 
 
 @dataclasses.dataclass
@@ -103,5 +151,5 @@ class GradeResult:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "GradeResult":
-        tests = [TestResult(**t) for t in data.get("tests", [])]
+        tests = [TestResult.from_dict(t) for t in data.get("tests", [])]
         return cls(**{**data, "tests": tests})

@@ -63,7 +63,8 @@ def run_tests(
     if not test_dir.is_dir():
         raise GraderError(f"{test_dir}: no test folder")
     session = StudentSession(workdir, limits, sandbox=sandbox, zygote=zygote)
-    plugin = GradingPlugin(session, seed, timeout_for)
+    solution_dir = test_dir.parent if test_dir.name == "graders" else None
+    plugin = GradingPlugin(session, seed, timeout_for, solution_dir)
     sink = io.StringIO()
     try:
         with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):

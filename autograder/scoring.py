@@ -7,11 +7,15 @@ stored verdicts without running anything again.
 
 from __future__ import annotations
 
+import fnmatch
+
 from .results import TestResult, Verdict
 from .spec import Rubric, SpecError
 
 
 def score_verdicts(verdicts: list[Verdict], rubric: Rubric) -> list[TestResult]:
+    """Points per test: its share of its concept's points, paid when it passed and every
+    test it ``requires`` passed too."""
     by_concept: dict[str, list[Verdict]] = {}
     for verdict in verdicts:
         by_concept.setdefault(rubric.concept_for(verdict.name).id, []).append(verdict)
@@ -23,7 +27,12 @@ def score_verdicts(verdicts: list[Verdict], rubric: Rubric) -> list[TestResult]:
         total_weight = sum(concept.weight(v.name) for v in members)
         for verdict in members:
             share = concept.points * concept.weight(verdict.name) / total_weight
+            unmet = _unmet(concept.rule(verdict.name).requires, verdict, verdicts, rubric, concept.id)
+            pays = verdict.passed and not unmet
             output = verdict.message
+            if verdict.passed and unmet:
+                output = ("This check passes, but it pays only when " + "; ".join(f"'{t}'" for t in unmet)
+                          + " passes too: the function must first get the ordinary case right.")
             if verdict.output.strip():
                 output += ("\n\n" if output else "") + "Your code printed:\n" + verdict.output.rstrip()
             results.append(TestResult(
@@ -31,12 +40,54 @@ def score_verdicts(verdicts: list[Verdict], rubric: Rubric) -> list[TestResult]:
                 test=verdict.nodeid,
                 concept=concept.id,
                 concept_title=concept.title,
-                status="passed" if verdict.passed else "failed",
-                score=share if verdict.passed else 0.0,
+                status="passed" if pays else "failed",
+                score=share if pays else 0.0,
                 max_score=share,
                 output=output,
-                visibility=concept.visibility,
+                visibility=concept.visibility_for(verdict.name),
                 duration=round(verdict.duration, 4),
                 data=verdict.data,
+                evidence=verdict.evidence,
             ))
+    _say_where_trusted_versions_stood_in(results, verdicts, rubric)
     return results
+
+
+def _unmet(patterns: tuple[str, ...], verdict: Verdict, verdicts: list[Verdict], rubric: Rubric,
+           concept: str) -> list[str]:
+    """Titles of the required tests that did not pass."""
+    unmet = []
+    for pattern in patterns:
+        required = [v for v in verdicts if fnmatch.fnmatchcase(v.name, pattern) and v is not verdict]
+        if not required and not fnmatch.fnmatchcase(verdict.name, pattern):
+            raise SpecError(f"{rubric.path}: concepts.{concept}: requires {pattern!r}, which matches no test")
+        unmet += [v.title for v in required if not v.passed]
+    return unmet
+
+
+def _say_where_trusted_versions_stood_in(results: list[TestResult], verdicts: list[Verdict], rubric: Rubric) -> None:
+    """A failed test that ran with a correct version of a student function says whether
+    the student's own version passes its concept (so a student knows where to look)."""
+    lost = {r.concept for r in results if r.score < r.max_score - 1e-9}
+    owner = {function: concept for concept in rubric.concepts for function in concept.functions}
+    for result, verdict in zip(_in_order(results, verdicts), verdicts):
+        if result is None or result.status == "passed":
+            continue
+        notes = []
+        for function in verdict.trusted:
+            concept = owner.get(function)
+            if concept is None:
+                notes.append(f"This check ran with a correct {function} in place of yours.")
+                continue
+            state = (f"your {function} loses points in '{concept.title}'" if concept.id in lost
+                     else f"your {function} passes '{concept.title}'")
+            notes.append(f"This check ran with a correct {function} in place of yours; {state}.")
+        if notes:
+            result.output += "\n" + "\n".join(notes)
+            if result.evidence is not None:
+                result.evidence.notes.extend(notes)
+
+
+def _in_order(results: list[TestResult], verdicts: list[Verdict]) -> list[TestResult | None]:
+    by_node = {r.test: r for r in results}
+    return [by_node.get(v.nodeid) for v in verdicts]

@@ -67,14 +67,56 @@ class _Fields:
         return value
 
 
+def _is_weight(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+
+
 def _is_test_entry(entry: Any) -> bool:
-    """A pattern, or a one-entry mapping {pattern: positive weight}."""
+    """A pattern; a one-entry mapping {pattern: positive weight}; or {pattern: {weight,
+    requires, visibility}}."""
     if isinstance(entry, str):
         return True
     if isinstance(entry, dict) and len(entry) == 1:
-        (pattern, weight), = entry.items()
-        return isinstance(pattern, str) and isinstance(weight, (int, float)) and not isinstance(weight, bool) and weight > 0
+        (pattern, options), = entry.items()
+        if not isinstance(pattern, str):
+            return False
+        if _is_weight(options):
+            return True
+        return isinstance(options, dict) and set(options) <= {"weight", "requires", "visibility"} \
+            and _is_weight(options.get("weight", 1)) \
+            and _is_pattern_list(options.get("requires", [])) \
+            and options.get("visibility", "visible") in VISIBILITIES
     return False
+
+
+def _is_pattern_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+@dataclasses.dataclass(frozen=True)
+class TestRule:
+    """How one test pattern of a concept is scored."""
+
+    __test__ = False  # not a pytest test class
+
+    pattern: str
+    weight: float = 1.0
+    requires: tuple[str, ...] = ()
+    """Test name patterns that must all pass for this test to pay (no points for a
+    function that does nothing: an "empty input" check requires the ordinary case)."""
+    visibility: str | None = None
+    """Overrides the concept's visibility for these tests (a hidden re-check of a
+    visible concept)."""
+
+    @classmethod
+    def parse(cls, entry: Any, concept_requires: tuple[str, ...]) -> "TestRule":
+        if isinstance(entry, str):
+            return cls(entry, requires=concept_requires)
+        (pattern, options), = entry.items()
+        if not isinstance(options, dict):
+            return cls(pattern, float(options), concept_requires)
+        return cls(pattern, float(options.get("weight", 1)), concept_requires + tuple(options.get("requires", [])),
+                   options.get("visibility"))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,15 +130,28 @@ class Concept:
     weights: tuple[float, ...] = ()
     """One weight per pattern in ``tests`` (default 1): the concept's points are shared by
     its tests in proportion to the weight of the pattern each test matches."""
+    rules: tuple[TestRule, ...] = ()
+    functions: tuple[str, ...] = ()
+    """The student functions this concept grades: where another concept's test ran with a
+    correct version of one of them, its feedback says whether the student's own passes."""
 
     def matches(self, test_name: str) -> bool:
         return any(fnmatch.fnmatchcase(test_name, pattern) for pattern in self.tests)
+
+    def rule(self, test_name: str) -> TestRule:
+        for pattern, rule in zip(self.tests, self.rules or [TestRule(p) for p in self.tests]):
+            if fnmatch.fnmatchcase(test_name, pattern):
+                return rule
+        return TestRule(test_name, 0.0)
 
     def weight(self, test_name: str) -> float:
         for pattern, weight in zip(self.tests, self.weights or (1.0,) * len(self.tests)):
             if fnmatch.fnmatchcase(test_name, pattern):
                 return weight
         return 0.0
+
+    def visibility_for(self, test_name: str) -> str:
+        return self.rule(test_name).visibility or self.visibility
 
 
 @dataclasses.dataclass(frozen=True)
@@ -136,11 +191,17 @@ class Rubric:
             if not isinstance(body, dict):
                 raise fields.fail(f"concepts.{concept_id}", "must be a mapping")
             sub = _Fields(path, body, f"concepts.{concept_id}.")
-            sub.only({"title", "points", "visibility", "tests", "timeout"})
+            sub.only({"title", "points", "visibility", "tests", "timeout", "requires", "functions"})
             tests = sub.get("tests", list, check=lambda v: v and all(_is_test_entry(t) for t in v),
-                            need="a non-empty list of test name patterns (or {pattern: weight} entries)")
-            patterns = [t if isinstance(t, str) else next(iter(t)) for t in tests]
-            weights = [1.0 if isinstance(t, str) else float(next(iter(t.values()))) for t in tests]
+                            need="a non-empty list of test name patterns, {pattern: weight} or {pattern: "
+                                 "{weight, requires, visibility}} entries")
+            concept_requires = tuple(sub.get("requires", list, [], check=_is_pattern_list,
+                                             need="a list of test name patterns"))
+            functions = tuple(sub.get("functions", list, [], check=_is_pattern_list,
+                                      need="a list of function names"))
+            rules = [TestRule.parse(t, concept_requires) for t in tests]
+            patterns = [rule.pattern for rule in rules]
+            weights = [rule.weight for rule in rules]
             concepts.append(Concept(
                 id=str(concept_id),
                 title=sub.get("title", str, str(concept_id)),
@@ -149,6 +210,8 @@ class Rubric:
                                    need=f"one of {', '.join(VISIBILITIES)}"),
                 tests=tuple(patterns),
                 weights=tuple(weights),
+                rules=tuple(rules),
+                functions=functions,
                 timeout=float(sub.get("timeout", (int, float), 0, check=lambda v: v >= 0, need="a positive number")) or None,
             ))
         return cls(path=path, title=title, default_timeout=default_timeout, concepts=tuple(concepts))

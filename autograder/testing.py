@@ -22,12 +22,14 @@ from __future__ import annotations
 import json
 import random
 import time
+from pathlib import Path
 from typing import Any, Callable
 
 import pytest
 
 from .remote import StudentError, StudentSession
 from .results import Verdict
+from .toolkit import CheckFailed, Mistakes
 
 MAX_FEEDBACK_CHARS = 4000
 MAX_OUTPUT_CHARS = 2000
@@ -54,7 +56,9 @@ def _describe(value: Any) -> str:
 
 def feedback_message(exc: BaseException) -> str:
     """The student-facing explanation of a failed test."""
-    if isinstance(exc, StudentError) and exc.failed_import:
+    if isinstance(exc, CheckFailed):
+        text = str(exc)
+    elif isinstance(exc, StudentError) and exc.failed_import:
         text = (f"Not checked: {exc.failed_import}.py could not be imported "
                 "(the reason is at the top of this feedback).")
     elif isinstance(exc, StudentError):
@@ -73,16 +77,24 @@ def feedback_message(exc: BaseException) -> str:
 class GradingPlugin:
     """Registered into one pytest session; holds the session with the student process."""
 
-    def __init__(self, session: StudentSession, seed: str, timeout_for: Callable[[str], float]):
+    def __init__(self, session: StudentSession, seed: str, timeout_for: Callable[[str], float],
+                 solution_dir: Path | None = None):
         self.session = session
         self.seed = seed
         self.timeout_for = timeout_for
+        self.solution_dir = solution_dir
         self.verdicts: dict[str, Verdict] = {}
         self.collection_errors: list[str] = []
 
     @pytest.fixture
     def student(self) -> StudentSession:
         return self.session
+
+    @pytest.fixture
+    def mistakes(self) -> Mistakes:
+        """The assignment's reference and known mistakes, run here in the trusted process
+        (empty where the solutions are not at hand, as in a student's ``check``)."""
+        return Mistakes.of(self.solution_dir)
 
     @pytest.fixture
     def rng(self, request: pytest.FixtureRequest) -> random.Random:
@@ -107,11 +119,13 @@ class GradingPlugin:
         if item.name != name:  # parametrized: keep the case id so titles stay distinct
             title += " " + item.name[len(name):]
         self.verdicts[item.nodeid] = Verdict(item.nodeid, name, title, True)
+        self.session.trusted_used = set()
         try:
             return (yield)
         finally:
             self.session.deadline = None
             self.verdicts[item.nodeid].output = self.session.take_output()[-MAX_OUTPUT_CHARS:]
+            self.verdicts[item.nodeid].trusted = sorted(self.session.trusted_used)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> Any:
@@ -121,6 +135,8 @@ class GradingPlugin:
         if (report.failed or report.skipped) and verdict.passed:
             verdict.passed = False
             verdict.message = feedback_message(call.excinfo.value) if call.excinfo else "failed"
+            if call.excinfo is not None and isinstance(call.excinfo.value, CheckFailed):
+                verdict.evidence = call.excinfo.value.evidence
         return report
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:

@@ -1,59 +1,23 @@
 """Prove an assignment's graders: the reference earns full marks, the stub earns 0, and
 every mutant loses points in each concept it declares.
 
-A mutant is ``solutions/<id>/mutants/<name>.py``: only the definitions a student got
-wrong, appended to the reference module (so the reference's other functions call the
-wrong one, as in a real student's file). Its docstring's first line describes the mistake;
-a ``Loses: concept[, concept]`` line names the concepts whose points it must lose, and an
-optional ``Module: name.py`` line picks the module in a multi-module assignment.
+A mutant is ``solutions/<id>/mutants/<name>.py`` (see :mod:`autograder.mutants`): only
+the definitions a student got wrong, appended to the reference module. Its ``Loses:``
+line names the concepts whose points it must lose.
 """
 
 from __future__ import annotations
 
-import ast
 import dataclasses
-import shutil
 import tempfile
 from pathlib import Path
 
 from .batch import grade_many
+from .mutants import Mutant, load_all
 from .results import GradeResult
 from .spec import Assignment
 
 TOLERANCE = 1e-6
-
-
-@dataclasses.dataclass
-class Mutant:
-    name: str
-    description: str
-    loses: tuple[str, ...]
-    module: str
-    source: str
-
-    @classmethod
-    def load(cls, path: Path, assignment: Assignment) -> "Mutant":
-        source = path.read_text(encoding="utf-8")
-        doc = ast.get_docstring(ast.parse(source)) or ""
-        fields = {}
-        for line in doc.splitlines():
-            key, _, value = line.partition(":")
-            if key.strip() in ("Loses", "Module"):
-                fields[key.strip()] = value.strip()
-        loses = tuple(c.strip() for c in fields.get("Loses", "").split(",") if c.strip())
-        return cls(
-            name=path.stem,
-            description=(doc.splitlines() or [path.stem])[0],
-            loses=loses,
-            module=fields.get("Module", assignment.files[0]),
-            source=source,
-        )
-
-    def build(self, reference: Path, dest: Path) -> Path:
-        shutil.copytree(reference, dest)
-        target = dest / self.module
-        target.write_text(target.read_text(encoding="utf-8") + "\n\n" + self.source, encoding="utf-8")
-        return dest
 
 
 @dataclasses.dataclass
@@ -100,7 +64,7 @@ def _expect_losses(mutant: Mutant, result: GradeResult, concepts: set[str]) -> C
 
 def validate(assignment: Assignment, jobs: int = 1) -> list[Check]:
     concepts = {c.id for c in assignment.rubric().concepts}
-    mutants = [Mutant.load(p, assignment) for p in sorted(assignment.mutants.glob("*.py"))]
+    mutants = load_all(assignment.mutants, assignment.files[0])
     with tempfile.TemporaryDirectory(prefix="autograder-validate-") as tmp:
         sources = [assignment.reference, assignment.directory]
         sources += [m.build(assignment.reference, Path(tmp) / m.name) for m in mutants]

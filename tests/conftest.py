@@ -11,7 +11,7 @@ from autograder.pipeline import grade
 from autograder.spec import Course
 
 # The toy course's graders run inside the framework, not as tests of the framework.
-collect_ignore = ["course"]
+collect_ignore = ["course", "kit_course"]
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_COURSE = Path(__file__).resolve().parent / "course"

@@ -40,8 +40,12 @@ def test_regrading_the_same_content_keeps_one_row(tmp_path):
         assert book.graded_hashes("toy", "alice", "other graders") == set()
 
 
-def test_results_round_trip_with_their_data(tmp_path):
+def test_results_round_trip_with_their_data_and_evidence(tmp_path):
+    from autograder.results import Diagnosis, Evidence
+
     original = result(data={"attention": [[0.25, 0.75]], "label": "ok"})
+    original.tests[0].evidence = Evidence("clip by one reference", "f(1)", "3", "2",
+                                          Diagnosis("clip_by_sum", "sums", "take the max"), ["first"], ["ngrams"])
     with Gradebook(f"sqlite:///{tmp_path}/gb.db") as book:
         book.record(original)
         assert book.results() == [original]
@@ -111,7 +115,10 @@ def test_an_old_gradebook_opens_and_keeps_its_rows(tmp_path):
     import json
 
     for old, new in zip(before, results):
-        assert new.to_dict() == json.loads(old[4]), f"{new.student}: the migrated attempt differs"
+        stored = json.loads(old[4])
+        for test in stored["tests"]:
+            test["evidence"] = None  # the first schema kept no evidence
+        assert new.to_dict() == stored, f"{new.student}: the migrated attempt differs"
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT value FROM schema_info WHERE name='version'").fetchone()[0] == str(SCHEMA_VERSION)
     with Gradebook.open(str(path)) as book:  # a second open finds it current

@@ -3,11 +3,14 @@
 This shape is a stable machine interface (``autograder grade ... --json`` prints one such
 object per line): add fields only, never rename or remove them. Added so far:
 ``submission`` (the path graded), ``status`` (``graded``, ``rejected`` or ``error``: a
-rejected or failed submission's 0 is not a graded 0) and ``student``.
+rejected or failed submission's 0 is not a graded 0), ``student``, and per failed test
+``evidence`` (the call, observed, expected, the rule and the diagnosis as data; ``output``
+stays the text made from it).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from ..results import GRADED, GradeResult
@@ -31,6 +34,7 @@ def to_gradescope(result: GradeResult) -> dict[str, Any]:
                 "visibility": test.visibility,
                 "tags": [test.concept],
                 **({"extra_data": test.data} if test.data else {}),
+                **({"evidence": dataclasses.asdict(test.evidence)} if test.evidence else {}),
             }
             for test in result.tests
         ],

@@ -1,0 +1,53 @@
+"""The graders' toolkit: checks that fail with evidence, recognise known mistakes and grade
+each concept on its own.
+
+A grader test uses the ``student`` fixture for the student's module and the ``mistakes``
+fixture for the assignment's reference and mutants (both given by the grading plugin)::
+
+    from autograder.toolkit import Call, counter, expect_equal, trusted
+
+    def test_clipping_one_reference(student, mistakes):
+        \"\"\"Clipping: the limit is the largest count in any ONE reference\"\"\"
+        bleu = student.module("bleu")
+        call = Call("modified_precision", ["the"] * 4, [["the", "cat", "the"], ["the", "dog"]], 1)
+        with trusted(bleu, mistakes, "ngrams"):          # a wrong ngrams is charged elsewhere
+            got = tuple(sequence(call.run(bleu), call, 2))
+        expect_equal(got, (2, 4), call, rule="an n-gram is credited at most as often as it "
+                     "occurs in any one reference", mistakes=mistakes, normalize=tuple)
+
+What each piece is for:
+
+- :class:`Call` renders a call as the student would type it and remembers its arguments;
+  :func:`describe` renders a value in a line; :func:`number`, :func:`integer`,
+  :func:`sequence`, :func:`counter` turn what came back into plain values or fail saying
+  what came back instead; :func:`sizes` orders generated cases smallest first.
+- :func:`expect_equal`, :func:`expect_close`, :func:`expect_numbers_close`,
+  :func:`expect_tensor_close` (``torch.testing``), :func:`expect_raises`, and :func:`fail`
+  for anything else, raise :class:`CheckFailed` with an
+  :class:`~autograder.results.Evidence`: the call, observed, expected, the rule. Given
+  ``mistakes``, they ask each mutant what it answers to the same call; a match becomes the
+  diagnosis, with the mutant's ``Hint:``. No hint is shown that the evidence does not
+  support.
+- :func:`trusted` replaces student functions by the reference's (run in the grading
+  process, reached by callback) for a block, so one mistake costs its own concept once.
+- :func:`expect_unchanged` / :func:`call_watching` catch arguments changed in place.
+- :func:`expect_rate` and :func:`acceptance` check random behaviour with a stated
+  false-failure probability.
+- ``record(name, data)`` (a fixture) attaches JSON data to the test for pictures.
+"""
+
+from .checks import (
+    CheckFailed, close, expect_close, expect_equal, expect_numbers_close, expect_raises, expect_tensor_close, fail,
+    first_difference,
+)
+from .mistakes import Mistakes
+from .stats import FALSE_FAILURE, acceptance, expect_rate
+from .trusted import call_watching, expect_unchanged, trusted
+from .values import Call, counter, describe, integer, number, sequence, sizes
+
+__all__ = [
+    "FALSE_FAILURE", "Call", "CheckFailed", "Mistakes", "acceptance", "call_watching", "close", "counter",
+    "describe", "expect_close", "expect_equal", "expect_numbers_close", "expect_raises", "expect_rate",
+    "expect_tensor_close", "expect_unchanged", "fail", "first_difference", "integer", "number", "sequence",
+    "sizes", "trusted",
+]

@@ -1,0 +1,128 @@
+"""Recognising a known mistake: what would each mutant have answered to the same call?
+
+The reference and every mutant (reference + the mutant's definitions) are run here, in the
+trusted grading process: they are instructor code. When a check fails, the student's
+answer is compared with each mutant's answer to the same call; a mutant that answers
+exactly what the student answered (where the reference answers otherwise) is the
+diagnosis, and its ``Hint:`` is what the student reads. When none matches, there is no
+hint: the evidence speaks alone.
+
+The reference's functions are also the trusted versions a grader injects into student
+code (:func:`autograder.toolkit.trusted`), so that a concept is graded on its own.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import logging
+import types
+from pathlib import Path
+from typing import Any, Callable
+
+from ..mutants import Mutant, load_all
+from ..results import Diagnosis
+
+log = logging.getLogger(__name__)
+
+
+class Mistakes:
+    """The reference and the known mistakes of one assignment, loaded as modules here."""
+
+    def __init__(self, solution_dir: Path | None):
+        self.solution_dir = solution_dir
+        self.mutants: list[Mutant] = []
+        self.sources: dict[str, str] = {}
+        self.modules: dict[str, types.ModuleType] = {}
+        if solution_dir is None or not (solution_dir / "reference").is_dir():
+            return
+        references = sorted((solution_dir / "reference").glob("*.py"))
+        self.sources = {path.name: path.read_text(encoding="utf-8") for path in references}
+        default = references[0].name if references else ""
+        self.mutants = [m for m in load_all(solution_dir / "mutants", default) if m.module in self.sources]
+
+    @classmethod
+    def of(cls, solution_dir: Path | None) -> "Mistakes":
+        """One library per solutions folder and process (the files are read once)."""
+        return _cached(str(solution_dir) if solution_dir else "")
+
+    @property
+    def available(self) -> bool:
+        """False where the solutions are not at hand (a student's ``check``)."""
+        return bool(self.sources)
+
+    def reference(self, module: str) -> types.ModuleType:
+        """The reference module (``bleu`` or ``bleu.py``), run in this process."""
+        name = module if module.endswith(".py") else module + ".py"
+        return self._module(name, "")
+
+    def _module(self, filename: str, extra: str) -> types.ModuleType:
+        key = f"{filename}\0{extra}"
+        if key not in self.modules:
+            module = types.ModuleType(Path(filename).stem)
+            source = self.sources[filename] + ("\n\n" + extra if extra else "")
+            exec(compile(source, f"<{self.solution_dir.name if self.solution_dir else ''}/{filename}>", "exec"),
+                 module.__dict__)
+            self.modules[key] = module
+        return self.modules[key]
+
+    def diagnose(self, call: Any, observed: Any, *, normalize: Callable[[Any], Any] = lambda v: v,
+                 same: Callable[[Any, Any], bool] = lambda a, b: a == b) -> Diagnosis | None:
+        """The first known mistake that answers ``call`` exactly as the student did (and
+        differently from the reference), or None."""
+        if not self.available or not self.mutants:
+            return None
+        filename = self._module_of(call.function)
+        if filename is None:
+            return None
+        correct = self._answer(self.reference(filename), call)
+        for mutant in self.mutants:
+            if not mutant.hint or mutant.module != filename:
+                continue
+            answer = self._answer(self._module(filename, mutant.source), call)
+            if answer is _FAILED:
+                continue
+            try:
+                answer = normalize(answer)
+                matches = same(observed, answer) and (correct is _FAILED or not same(normalize(correct), answer))
+            except Exception:  # a mutant's answer of another shape: not this mistake
+                continue
+            if matches:
+                return Diagnosis(mutant.name, mutant.description, mutant.hint)
+        return None
+
+    def _module_of(self, function: str) -> str | None:
+        for filename in self.sources:
+            if callable(getattr(self.reference(filename), function, None)):
+                return filename
+        return None
+
+    def _answer(self, module: types.ModuleType, call: Any) -> Any:
+        """What ``module`` answers to ``call``, with the same functions replaced by
+        trusted (reference) ones as in the student's run."""
+        namespace = module.__dict__
+        replaced = {name: namespace[name] for name in call.trusted if name in namespace}
+        reference = self.reference(_filename_of(module, self.sources))
+        try:
+            for name in replaced:
+                namespace[name] = getattr(reference, name)
+            function = namespace.get(call.function)
+            return function(*copy.deepcopy(call.args), **copy.deepcopy(call.kwargs))
+        except Exception as exc:  # the mistake fails on this input: it cannot be the student's answer
+            log.debug("mutant of %s raised %s", call.function, exc)
+            return _FAILED
+        finally:
+            namespace.update(replaced)
+
+
+_FAILED = object()
+
+
+def _filename_of(module: types.ModuleType, sources: dict[str, str]) -> str:
+    name = module.__name__ + ".py"
+    return name if name in sources else next(iter(sources))
+
+
+@functools.lru_cache(maxsize=16)
+def _cached(solution_dir: str) -> Mistakes:
+    return Mistakes(Path(solution_dir) if solution_dir else None)

@@ -1,0 +1,106 @@
+"""Grading a concept on its own, and watching arguments.
+
+:func:`trusted` replaces some of the student's functions by correct ones for the length
+of a ``with`` block: the student's module attribute is set to a callback into the grading
+process, which runs the reference there (never inside the student process). A student's
+``corpus_bleu`` that calls ``modified_precision`` then gets correct clipped counts, so a
+mistake in clipping costs the clipping concept and not corpus BLEU as well. The names
+are recorded with the test, so feedback can say "graded with a correct
+``modified_precision``".
+
+:func:`call_watching` calls a student function through a ``functools.partial`` built in
+the student process: the arguments live there, and reading ``partial.args`` afterwards
+shows them as the function left them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+from typing import Any, Iterator
+
+from ..remote import RemoteObject, StudentError
+from .checks import CheckFailed
+from .mistakes import Mistakes
+from .values import Call, describe
+from ..results import Evidence
+
+
+def active_trusted(module: Any) -> tuple[str, ...]:
+    session = getattr(module, "_session", None)
+    return tuple(getattr(session, "trusted_now", ()))
+
+
+@contextlib.contextmanager
+def trusted(module: RemoteObject, mistakes: Mistakes, *names: str) -> Iterator[None]:
+    """Inside the block, the student module's functions ``names`` are the reference's.
+
+    Where the solutions are not at hand (public tests on a student's machine) nothing is
+    replaced."""
+    if not mistakes.available or not names:
+        yield
+        return
+    session = module._session
+    reference = mistakes.reference(_module_name(module))
+    originals: dict[str, Any] = {}
+    for name in names:
+        try:
+            originals[name] = getattr(module, name)
+        except StudentError:  # the student has no such function: theirs cannot be blamed either
+            pass
+        setattr(module, name, getattr(reference, name))
+    before = tuple(getattr(session, "trusted_now", ()))
+    session.trusted_now = tuple(dict.fromkeys(before + names))
+    session.trusted_used.update(names)
+    try:
+        yield
+    finally:
+        session.trusted_now = before
+        for name, original in originals.items():
+            try:
+                setattr(module, name, original)
+            except StudentError:  # the process was replaced: a fresh one has the student's own
+                pass
+
+
+def _module_name(module: RemoteObject) -> str:
+    return module._path.split(".")[0]
+
+
+def call_watching(student: Any, module: RemoteObject, call: Call) -> tuple[Any, list[str]]:
+    """Run ``call`` and list the arguments it changed in place (``'argument 1'``,
+    ``'keyword eos_id'``), compared with copies kept here."""
+    before_args, before_kwargs = copy.deepcopy(call.args), copy.deepcopy(call.kwargs)
+    bound = student.module("functools").partial(getattr(module, call.function), *call.args, **call.kwargs)
+    value = bound()
+    after_args, after_kwargs = tuple(bound.args), dict(bound.keywords)
+    changed = [f"argument {i + 1}" for i, (a, b) in enumerate(zip(before_args, after_args)) if not _same(a, b)]
+    changed += [f"keyword {k}" for k in before_kwargs if not _same(before_kwargs[k], after_kwargs.get(k))]
+    return value, changed
+
+
+def expect_unchanged(student: Any, module: RemoteObject, call: Call, *, rule: str) -> Any:
+    """Run ``call``; fail if it changed an argument in place. Returns the value."""
+    before = [describe(a) for a in call.args]
+    value, changed = call_watching(student, module, call)
+    if changed:
+        raise CheckFailed(Evidence(
+            rule=rule, call=str(call), observed=f"{', '.join(changed)} changed in place",
+            expected="the arguments as they were passed", notes=[f"they were: {', '.join(before)}"],
+            trusted=list(call.trusted)))
+    return value
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        import torch
+
+        if isinstance(a, torch.Tensor) or isinstance(b, torch.Tensor):
+            return isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor) and a.shape == b.shape \
+                and bool(torch.equal(a, b))
+    except ImportError:
+        pass
+    try:
+        return bool(a == b)
+    except Exception:
+        return False

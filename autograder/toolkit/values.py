@@ -1,0 +1,136 @@
+"""Calls and values as a student reads them: a call they can paste, a value in a line.
+
+Everything a grader shows goes through here, so every assignment describes a float, a
+Counter or a tensor the same way.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable
+
+from ..results import Evidence
+
+LIMIT = 300
+"""Characters a described value may take; longer ones are cut with '...'."""
+DIGITS = 6
+
+
+def describe(value: Any, limit: int = LIMIT) -> str:
+    """A value in one line: floats to six decimals, tensors and arrays by dtype, shape and
+    leading values, everything else by ``repr`` (cut at ``limit`` characters)."""
+    kind = type(value).__module__.split(".")[0]
+    if kind in ("torch", "numpy") and hasattr(value, "shape"):
+        return _describe_array(value, limit)
+    if isinstance(value, float):
+        return _float(value)
+    if isinstance(value, tuple) and value and all(isinstance(v, float) for v in value):
+        return "(" + ", ".join(_float(v) for v in value) + ")"
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _float(value: float) -> str:
+    """Six decimals (BLEU-sized numbers), or six significant digits for tiny ones."""
+    if math.isnan(value) or math.isinf(value) or (value == int(value) and abs(value) < 1e15):
+        return repr(value)
+    if abs(value) < 1e-3:
+        return f"{value:.{DIGITS}g}"
+    return f"{value:.{DIGITS}f}".rstrip("0").rstrip(".")
+
+
+def _describe_array(value: Any, limit: int) -> str:
+    shape = tuple(value.shape)
+    dtype = str(getattr(value, "dtype", "")).replace("torch.", "")
+    flat = value.reshape(-1)[:12].tolist()
+    shown = ", ".join(_float(float(v)) if isinstance(v, float) else repr(v) for v in flat)
+    more = ", ..." if math.prod(shape) > 12 else ""
+    head = f"{type(value).__name__}(shape={list(shape)}, dtype={dtype}"
+    text = f"{head}, values [{shown}{more}])" if shape else f"{head}, value {shown})"
+    return text if len(text) <= limit else text[:limit] + "...)"
+
+
+class Call:
+    """One call of a student function, rendered as the student would type it.
+
+    ``Call("ngrams", ["a", "b"], 2).run(bleu)`` calls the student's ``bleu.ngrams`` and
+    remembers what it was called with, so a failed check can show the call and the known
+    mistakes can be asked what they would have answered (:mod:`.mistakes`).
+    """
+
+    def __init__(self, function: str, *args: Any, **kwargs: Any):
+        self.function = function
+        self.args = args
+        self.kwargs = kwargs
+        self.trusted: tuple[str, ...] = ()
+        """Student functions replaced by correct ones while this call ran (:func:`trusted`)."""
+
+    def __str__(self) -> str:
+        parts = [describe(arg) for arg in self.args] + [f"{k}={describe(v)}" for k, v in self.kwargs.items()]
+        return f"{self.function}({', '.join(parts)})"
+
+    __repr__ = __str__
+
+    def run(self, module: Any) -> Any:
+        """Call ``module.<function>`` (a student module proxy) with the stored arguments."""
+        from .trusted import active_trusted
+
+        self.trusted = active_trusted(module)
+        return getattr(module, self.function)(*self.args, **self.kwargs)
+
+
+def _fail(call: Call | str, got: Any, wanted: str, rule: str) -> AssertionError:
+    from .checks import CheckFailed
+
+    return CheckFailed(Evidence(rule=rule, call=str(call), observed=describe(got), expected=wanted))
+
+
+def number(value: Any, call: Call | str) -> float:
+    """A float from an int, a float or a 0-d numpy/torch value; a clear failure otherwise."""
+    if type(value).__module__.split(".")[0] in ("numpy", "torch") and hasattr(value, "shape"):
+        if tuple(value.shape) not in ((), (1,)):
+            raise _fail(call, value, "a single number", "the function returns one number")
+        value = value.item()
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _fail(call, value, "a number", "the function returns a number (a function that falls "
+                                             "through without `return` returns None)")
+    value = float(value)
+    if math.isnan(value):
+        raise _fail(call, value, "a number", "the function returns a number, not nan (look for a 0/0)")
+    return value
+
+
+def integer(value: Any, call: Call | str) -> int:
+    got = number(value, call)
+    if got != int(got):
+        raise _fail(call, value, "a whole number", "the function returns a count, a whole number")
+    return int(got)
+
+
+def sequence(value: Any, call: Call | str, length: int | None = None, what: str = "a list") -> list:
+    """A list or tuple (of ``length`` items, when given)."""
+    if not isinstance(value, (list, tuple)) or (length is not None and len(value) != length):
+        wanted = f"a tuple or list of {length} items" if length is not None else what
+        raise _fail(call, value, wanted, f"the function returns {wanted}")
+    return list(value)
+
+
+def counter(value: Any, call: Call | str, key: Callable[[Any], bool] | None = None,
+            what: str = "a collections.Counter") -> dict:
+    """A plain dict of the non-zero counts of a Counter (or dict) whose keys pass ``key``."""
+    if not isinstance(value, dict):
+        raise _fail(call, value, what, f"the function returns {what}")
+    counts = {}
+    for item, count in value.items():
+        if key is not None and not key(item):
+            raise _fail(call, value, what, f"the function returns {what} (the key {describe(item)} is not one)")
+        count = integer(count, f"the count of {describe(item)} in {call}")
+        if count:
+            counts[item] = count
+    return counts
+
+
+def sizes(count: int, largest: int) -> list[int]:
+    """``count`` case sizes growing from 1 to ``largest``: checked in this order, the
+    smallest failing case is the one a student sees."""
+    return [1 + (largest - 1) * i // max(1, count - 1) for i in range(count)]

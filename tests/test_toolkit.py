@@ -1,0 +1,133 @@
+"""The graders' toolkit, end to end on the kit course (tests/kit_course): evidence,
+diagnoses from the known mistakes, trusted stand-ins, dependencies, statistics."""
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from autograder.feedback.gradescope import to_gradescope
+from autograder.pipeline import grade
+from autograder.spec import Course
+from autograder.toolkit import Call, acceptance, describe
+
+KIT = Path(__file__).parent / "kit_course"
+REFERENCE = (KIT / "solutions/kit/reference/kit.py").read_text()
+
+
+@pytest.fixture(scope="module")
+def kit():
+    return Course(KIT).assignment("kit")
+
+
+def submit(tmp_path, kit, source, name="student"):
+    folder = tmp_path / name
+    folder.mkdir()
+    (folder / "kit.py").write_text(textwrap.dedent(source))
+    return grade(kit, folder)
+
+
+def by_test(result):
+    return {t.test.split("::")[-1]: t for t in result.tests}
+
+
+def test_the_reference_earns_everything(kit, tmp_path):
+    result = submit(tmp_path, kit, REFERENCE)
+    assert result.score == result.max_score == 6, [t.output for t in result.tests if t.status != "passed"]
+
+
+def test_a_known_mistake_is_named_with_its_hint(kit, tmp_path):
+    result = submit(tmp_path, kit, REFERENCE + "\ndef count(tokens):\n    return Counter(tokens[1:])\n")
+    failed = by_test(result)["test_count_sentence"]
+    assert failed.status == "failed"
+    evidence = failed.evidence
+    assert evidence.call == "count(['x', 'a', 'b', 'a'])"
+    assert evidence.observed == "{'a': 2, 'b': 1}" and evidence.expected == "{'x': 1, 'a': 2, 'b': 1}"
+    assert evidence.rule == "every token is counted as often as it occurs"
+    assert evidence.diagnosis.mistake == "count_skips_first"
+    assert "does your loop start at 1?" in failed.output
+    json_test = next(t for t in to_gradescope(result)["tests"] if t["name"] == failed.name)
+    assert json_test["evidence"]["diagnosis"]["mistake"] == "count_skips_first"
+
+
+def test_an_unknown_mistake_gets_the_evidence_and_no_borrowed_hint(kit, tmp_path):
+    result = submit(tmp_path, kit, REFERENCE + "\ndef count(tokens):\n    return Counter(tokens + ['zzz'])\n")
+    failed = by_test(result)["test_count_sentence"]
+    assert failed.evidence.diagnosis is None
+    assert "known mistake" not in failed.output and "loop start" not in failed.output
+    assert "'zzz': 1" in failed.output and "The rule: every token is counted" in failed.output
+
+
+def test_a_wrong_upstream_function_is_charged_once(kit, tmp_path):
+    """share uses count: graded with a correct count, a wrong count costs only counting."""
+    result = submit(tmp_path, kit, REFERENCE + "\ndef count(tokens):\n    return Counter(tokens[1:])\n")
+    scores = result.concept_scores()
+    assert scores["sharing"] == (2, 2), "share was graded with a correct count"
+    assert scores["counting"][0] < 2
+
+
+def test_downstream_feedback_says_where_the_student_version_stands(kit, tmp_path):
+    source = REFERENCE + textwrap.dedent("""
+        def count(tokens):
+            return Counter(tokens[1:])
+
+        def share(tokens, token):
+            return count(tokens)[token] / len(set(tokens)) if tokens else 0.0
+        """)
+    result = submit(tmp_path, kit, source)
+    failed = by_test(result)["test_share_sentences"]
+    assert failed.evidence.diagnosis.mistake == "share_of_distinct"
+    assert "divide by len(tokens)" in failed.output
+    assert "ran with a correct count in place of yours; your count loses points in 'Counting tokens'" in failed.output
+
+
+def test_a_check_that_a_do_nothing_function_passes_pays_only_with_the_ordinary_case(kit, tmp_path):
+    result = submit(tmp_path, kit, REFERENCE + "\ndef count(tokens):\n    return Counter()\n")
+    empty = by_test(result)["test_count_empty"]
+    assert empty.status == "failed" and empty.score == 0
+    assert "pays only when 'Counting: a sentence with repeats' passes" in empty.output
+    assert result.concept_scores()["counting"] == (0, 2)
+
+
+def test_per_test_visibility(kit, tmp_path):
+    tests = by_test(submit(tmp_path, kit, REFERENCE))
+    assert tests["test_share_recheck"].visibility == "after_due_date"
+    assert tests["test_share_sentences"].visibility == "visible"
+
+
+def test_changes_to_an_argument_are_caught(kit, tmp_path):
+    result = submit(tmp_path, kit, REFERENCE + "\ndef sort_in_place(values):\n    values.sort()\n    return values\n")
+    failed = by_test(result)["test_sort_leaves_argument"]
+    assert failed.status == "failed"
+    assert failed.evidence.observed == "argument 1 changed in place"
+    assert "they were: [3, 1, 2]" in failed.output
+
+
+def test_rates_are_checked_with_a_stated_false_failure_probability(kit, tmp_path):
+    lo, hi = acceptance(4000, 0.3, 1e-6)
+    assert lo < 1200 < hi and hi - lo < 300
+    result = submit(tmp_path, kit, REFERENCE + "\ndef coin(generator, n):\n"
+                                               "    return [1 if generator.random() < 0.5 else 0 for _ in range(n)]\n")
+    failed = by_test(result)["test_coin_rate"]
+    assert failed.status == "failed" and "between" in failed.evidence.expected
+    assert "probability below 1e-06" in failed.output
+
+
+def test_describe_and_calls():
+    assert str(Call("f", [1, 2], "x", k=0.5)) == "f([1, 2], 'x', k=0.5)"
+    assert describe(1 / 3) == "0.333333" and describe(100.0) == "100.0" and describe(1e-7) == "1e-07"
+    assert describe("x" * 400).endswith("...") and len(describe("x" * 400)) < 320
+    torch = pytest.importorskip("torch")
+    assert describe(torch.tensor([[1.0, 0.5]])) == "Tensor(shape=[1, 2], dtype=float32, values [1.0, 0.5])"
+
+
+def test_public_checks_run_without_the_solutions(kit, tmp_path):
+    """A student's check has no solutions: no mistakes library, no trusted stand-ins."""
+    from autograder.toolkit import Mistakes
+
+    assert not Mistakes.of(None).available
+    folder = tmp_path / "public"
+    folder.mkdir()
+    (folder / "kit.py").write_text(REFERENCE)
+    result = grade(kit, folder, public=True)
+    assert result.score == result.max_score == 1
