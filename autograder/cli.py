@@ -34,7 +34,7 @@ from . import logs
 from .batch import default_jobs, grade_many
 from .cluster import ClusterError
 from .feedback.gradescope import to_gradescope
-from .feedback.terminal import render_batch, render_check, render_result, render_summary
+from .feedback.terminal import render_batch, render_check, render_result, render_summary, render_validation
 from .gradebook import Gradebook, GradebookError, GradebookMissing, describe, locate
 from .results import ERROR, REJECTED, SKIPPED, GradeResult
 from .sandbox import isolation, policy
@@ -197,21 +197,8 @@ def cmd_validate(args: argparse.Namespace, course: Course) -> int:
     all_ok = True
     for assignment_id in ids:
         assignment = course.assignment(assignment_id)
-        checks = validate(assignment, jobs=args.jobs or default_jobs())
-        table = Table(title=f"validate {assignment.id}", title_justify="left")
-        table.add_column("kind", no_wrap=True)
-        table.add_column("name", overflow="fold")
-        table.add_column("score", justify="right", no_wrap=True)
-        table.add_column("expected", overflow="fold")
-        table.add_column("verdict", no_wrap=True)
-        table.add_column("problem", overflow="fold", ratio=1)
-        for check in checks:
-            result = check.result
-            table.add_row(
-                check.kind, check.name, f"{result.score:.4g}/{result.max_score:.4g}", check.expectation,
-                "[green]ok[/]" if check.ok else "[red]FAIL[/]", check.problem[:300],
-            )
-        out.print(table)
+        checks = validate(assignment, jobs=args.jobs or default_jobs(), repeat=args.repeat)
+        render_validation(out, assignment.id, checks)
         all_ok &= all(check.ok for check in checks)
     out.print("[green]all checks pass[/]" if all_ok else "[red]some checks fail[/]")
     return Exit.OK if all_ok else Exit.FAILED
@@ -354,6 +341,8 @@ def parser() -> argparse.ArgumentParser:
     validate = verb("validate", "prove the graders with the reference, the stub and the mutants")
     validate.add_argument("assignments", nargs="*")
     validate.add_argument("--jobs", "-j", type=int, default=0)
+    validate.add_argument("--repeat", type=int, default=1, metavar="N",
+                          help="grade the reference and the variants N times with fresh seeds (flakiness)")
     validate.set_defaults(run=cmd_validate)
 
     release = verb("release", "copy an assignment's student folder to DEST/<id>/")

@@ -1,14 +1,19 @@
 """What graders see: the pytest plugin that gives tests a ``student`` and collects verdicts.
 
 Graders (hidden ones in ``solutions/<id>/graders/``, public ones in
-``assignments/<id>/tests/``) are ordinary pytest files. They use two fixtures:
+``assignments/<id>/tests/``) are ordinary pytest files. They use these fixtures:
 
 - ``student``: a :class:`~autograder.remote.StudentSession`; ``student.module("bleu")``
   is a proxy whose functions run in the sandboxed student process;
 - ``rng``: a ``random.Random`` seeded from a per-run secret, different for every test,
   so hidden inputs cannot be predicted from an earlier run;
 - ``record``: ``record("attention", {...})`` attaches JSON-able data to the test's result
-  (Gradescope's ``extra_data``), e.g. an attention matrix for a report to draw.
+  (Gradescope's ``extra_data``), e.g. an attention matrix for a report to draw;
+- ``mistakes``: the assignment's reference and known mistakes, run here in the trusted
+  process, for the toolkit's diagnoses and trusted stand-ins (:mod:`autograder.toolkit`).
+
+A check written with the toolkit fails with a :class:`~autograder.toolkit.CheckFailed`
+whose evidence (call, observed, expected, rule, diagnosis) is kept with the verdict.
 
 Verdicts are computed here, in the trusted process, from pytest's own reports (the
 ``pytest_runtest_makereport`` / ``pytest_runtest_logreport`` hooks), never from anything
@@ -33,25 +38,6 @@ from .toolkit import CheckFailed, Mistakes
 
 MAX_FEEDBACK_CHARS = 4000
 MAX_OUTPUT_CHARS = 2000
-
-
-def as_float(value: Any, what: str) -> float:
-    """A number the student returned, or a failed check saying what came back instead."""
-    if isinstance(value, bool) or not _is_number(value):
-        raise AssertionError(f"{what} should be a number, but your code returned {_describe(value)}")
-    return float(value)
-
-
-def _is_number(value: Any) -> bool:
-    if isinstance(value, (int, float)):
-        return True
-    shape = getattr(value, "shape", None)
-    return shape is not None and tuple(shape) == () and hasattr(value, "item") and isinstance(value.item(), (int, float))
-
-
-def _describe(value: Any) -> str:
-    text = repr(value)
-    return f"{type(value).__name__} {text[:80]}" if len(text) <= 80 else f"a {type(value).__name__}"
 
 
 def feedback_message(exc: BaseException) -> str:

@@ -1,13 +1,21 @@
-"""Prove an assignment's graders: the reference earns full marks, the stub earns 0, and
-every mutant loses points in each concept it declares.
+"""Prove an assignment's graders before any student meets them.
 
-A mutant is ``solutions/<id>/mutants/<name>.py`` (see :mod:`autograder.mutants`): only
-the definitions a student got wrong, appended to the reference module. Its ``Loses:``
-line names the concepts whose points it must lose.
+- the reference, and every independent correct solution in ``solutions/<id>/variants/``,
+  earn full marks (``repeat`` times, with fresh secret seeds: statistical checks must not
+  fail a correct solution);
+- the stub, and do-nothing submissions generated from the stub's signatures (every
+  function returns None, 0, 0.0, 100.0, [], an empty Counter or its first argument), earn
+  0: a point is paid for work done, never for doing nothing;
+- every mutant (a known mistake, see :mod:`autograder.mutants`) loses points in exactly
+  the concepts its ``Loses:`` line names and in no other (one mistake is charged once,
+  where the student reads its rule), costs at most a third of the marks, and is named by
+  the feedback: some failed check recognises it by its answer, and none names another
+  mistake.
 """
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import tempfile
 from pathlib import Path
@@ -18,16 +26,26 @@ from .results import GradeResult
 from .spec import Assignment
 
 TOLERANCE = 1e-6
+MAX_SHARE = 1 / 3
+"""The largest share of the marks one mistake may cost."""
+
+DO_NOTHING = {
+    "none": "None", "zero": "0", "zero_float": "0.0", "hundred": "100.0", "empty_list": "[]",
+    "empty_counter": "Counter()", "first_argument": None,
+}
+"""The do-nothing submissions: every function returns this (None: its first argument)."""
 
 
 @dataclasses.dataclass
 class Check:
-    kind: str  # reference | stub | public | mutant
+    kind: str  # reference | variant | stub | do-nothing | public | mutant
     name: str
     expectation: str
     result: GradeResult
     ok: bool
     problem: str = ""
+    lost: str = ""
+    """For a mutant: the share of the marks it loses and where."""
 
 
 def _expect_full(kind: str, name: str, result: GradeResult) -> Check:
@@ -39,13 +57,15 @@ def _expect_full(kind: str, name: str, result: GradeResult) -> Check:
 
 def _expect_zero(kind: str, name: str, result: GradeResult) -> Check:
     ok = result.status == "graded" and result.score <= TOLERANCE
-    passed = [t.name for t in result.tests if t.status == "passed"]
-    problem = result.output if result.status != "graded" else "passes: " + "; ".join(passed[:5])
+    paid = [f"{t.name} ({t.score:.3g})" for t in result.tests if t.score > TOLERANCE]
+    problem = result.output if result.status != "graded" else "paid: " + "; ".join(paid[:5])
     return Check(kind, name, "0 points", result, ok, "" if ok else problem)
 
 
-def _expect_losses(mutant: Mutant, result: GradeResult, concepts: set[str]) -> Check:
+def _expect_losses(mutant: Mutant, result: GradeResult, concepts: set[str], strict: bool) -> Check:
     scores = result.concept_scores()
+    lost_in = [c for c, (got, total) in scores.items() if got < total - TOLERANCE]
+    share = (result.max_score - result.score) / result.max_score if result.max_score else 0.0
     problems = []
     if result.status != "graded":
         problems.append(result.output)
@@ -54,24 +74,110 @@ def _expect_losses(mutant: Mutant, result: GradeResult, concepts: set[str]) -> C
     for concept in mutant.loses:
         if concept not in concepts:
             problems.append(f"'Loses: {concept}' names no concept of the rubric")
-        elif scores.get(concept, (0, 0))[0] >= scores.get(concept, (0, 0))[1] - TOLERANCE:
+        elif concept not in lost_in:
             problems.append(f"keeps all points of {concept}")
     if result.score >= result.max_score - TOLERANCE:
         problems.append("gets full marks")
-    expectation = "loses " + ", ".join(mutant.loses)
-    return Check("mutant", mutant.name, expectation, result, not problems, "; ".join(problems))
+    if strict and result.status == "graded":
+        problems += _proportion_and_naming(mutant, result, lost_in, share)
+    lost = f"{share:.0%} in " + ", ".join(lost_in) if lost_in else ""
+    return Check("mutant", mutant.name, "loses " + ", ".join(mutant.loses), result, not problems,
+                 "; ".join(problems), lost)
 
 
-def validate(assignment: Assignment, jobs: int = 1) -> list[Check]:
+def _proportion_and_naming(mutant: Mutant, result: GradeResult, lost_in: list[str], share: float) -> list[str]:
+    problems = []
+    collateral = [c for c in lost_in if c not in mutant.loses]
+    if collateral:
+        problems.append(f"also loses {', '.join(collateral)} (one mistake is charged in its own concepts only)")
+    if share > MAX_SHARE + TOLERANCE:
+        problems.append(f"costs {share:.0%} of the marks (at most {MAX_SHARE:.0%})")
+    named = {t.evidence.diagnosis.mistake for t in result.tests
+             if t.status == "failed" and t.evidence is not None and t.evidence.diagnosis is not None}
+    if not mutant.hint:
+        problems.append("the mutant's docstring has no 'Hint:' line for its students")
+    elif mutant.name not in named:
+        problems.append("no failed check recognises this mistake (the student reads no hint)")
+    if named - {mutant.name}:
+        problems.append(f"the feedback names another mistake: {', '.join(sorted(named - {mutant.name}))}")
+    return problems
+
+
+def do_nothing_source(stub: str, returns: str | None) -> str:
+    """The stub with every function returning ``returns`` (None: its first argument) and
+    every class method doing the same (``__init__`` only initialises the base)."""
+    tree = ast.parse(stub)
+
+    def body(function: ast.FunctionDef, in_class: bool) -> list[ast.stmt]:
+        if function.name == "__init__":
+            return ast.parse("super().__init__()").body if in_class else [ast.Pass()]
+        if returns is not None:
+            return ast.parse(f"return {returns}").body
+        params = [a.arg for a in function.args.posonlyargs + function.args.args]
+        if in_class and params and params[0] in ("self", "cls"):
+            params = params[1:]
+        return ast.parse(f"return {params[0] if params else 'None'}").body
+
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            node.body = body(node, False)
+        elif isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    item.body = body(item, bool(node.bases))
+    return "from collections import Counter\n" + ast.unparse(tree) + "\n"
+
+
+def _do_nothing(assignment: Assignment, root: Path) -> list[tuple[str, Path]]:
+    made = []
+    for kind, returns in DO_NOTHING.items():
+        folder = root / f"do-nothing-{kind}"
+        folder.mkdir()
+        for name in assignment.files:
+            stub = assignment.directory / name
+            if name.endswith(".py") and stub.is_file():
+                (folder / name).write_text(do_nothing_source(stub.read_text(encoding="utf-8"), returns))
+        made.append((f"returns {returns or 'its first argument'}", folder))
+    return made
+
+
+def variants(assignment: Assignment) -> list[Path]:
+    """Independent correct solutions: ``solutions/<id>/variants/<name>/`` or ``<name>.py``."""
+    folder = assignment.solution_dir / "variants" if assignment.solution_dir else None
+    if folder is None or not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_dir() or p.suffix == ".py")
+
+
+def validate(assignment: Assignment, jobs: int = 1, *, strict: bool = True, repeat: int = 1) -> list[Check]:
+    """Every check of the module docstring. ``strict=False`` keeps to the older contract
+    (mutants lose their concepts' points; no do-nothing, proportion or naming checks)."""
     concepts = {c.id for c in assignment.rubric().concepts}
     mutants = load_all(assignment.mutants, assignment.files[0])
+    correct = [("reference", assignment.reference)] + [(f"variant:{p.stem}", p) for p in variants(assignment)]
     with tempfile.TemporaryDirectory(prefix="autograder-validate-") as tmp:
-        sources = [assignment.reference, assignment.directory]
-        sources += [m.build(assignment.reference, Path(tmp) / m.name) for m in mutants]
-        names = ["reference", "stub"] + [f"mutant:{m.name}" for m in mutants]
+        root = Path(tmp)
+        empty = _do_nothing(assignment, root) if strict else []
+        sources = [path for _, path in correct] * repeat + [assignment.directory] + [p for _, p in empty]
+        sources += [m.build(assignment.reference, root / m.name) for m in mutants]
+        names = [name for name, _ in correct] * repeat + ["stub"] + [f"do-nothing:{k}" for k, _ in empty]
+        names += [f"mutant:{m.name}" for m in mutants]
         results = grade_many(assignment, sources, jobs=jobs, students=names)
         public = grade_many(assignment, [assignment.reference], public=True, students=["reference"])[0]
-    checks = [_expect_full("reference", "reference", results[0]), _expect_zero("stub", "stub", results[1])]
+    runs = len(correct) * repeat
+    checks = []
+    for index, (name, _) in enumerate(correct):
+        rounds = [_expect_full("reference" if name == "reference" else "variant", name.split(":")[-1], result)
+                  for result in results[index:runs:len(correct)]]
+        failed = [c for c in rounds if not c.ok]
+        check = failed[0] if failed else rounds[0]
+        if repeat > 1:
+            check.expectation = f"full marks {repeat} times"
+            check.problem = "; ".join(f"seed {c.result.seed}: {c.problem}" for c in failed)
+        checks.append(check)
+    checks.append(_expect_zero("stub", "stub", results[runs]))
+    checks += [_expect_zero("do-nothing", label, r) for (label, _), r in zip(empty, results[runs + 1:])]
     checks.append(_expect_full("public", "reference on the public tests", public))
-    checks += [_expect_losses(m, r, concepts) for m, r in zip(mutants, results[2:])]
+    mutant_results = results[runs + 1 + len(empty):]
+    checks += [_expect_losses(m, r, concepts, strict) for m, r in zip(mutants, mutant_results)]
     return checks

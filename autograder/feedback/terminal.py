@@ -149,3 +149,28 @@ def render_summary(console: Console, results: Iterable[GradeResult]) -> None:
     counts = {status: sum(r.status == status for r in results) for status in ("graded", "rejected", "error")}
     parts = [f"{count} {status}" for status, count in counts.items() if count]
     console.print(Text(f"{len(results)} submission(s): " + ", ".join(parts or ["none"])))
+
+
+def render_validation(console: Console, assignment: str, checks: list) -> None:
+    """``validate``'s verdicts: a line per submission it graded (what it is, its score),
+    then, wrapped under it, what a mutant lost and any problem (``checks`` are
+    :class:`autograder.validate.Check` objects)."""
+    console.print(Text(f"validate {assignment}", style="bold"))
+    for check in checks:
+        label = check.name if check.kind in ("reference", "stub") else f"{check.kind}: {check.name}"
+        grid = Table.grid(expand=True, padding=(0, 1, 0, 0))
+        grid.add_column(no_wrap=True, width=6)
+        grid.add_column(ratio=1)
+        grid.add_column(no_wrap=True, justify="right")
+        grid.add_row(Text("  ok" if check.ok else "  FAIL", style="green" if check.ok else "red"), Text(label),
+                     _score(check.result.score, check.result.max_score))
+        console.print(grid)
+        details = []
+        if check.kind == "mutant":
+            details.append(f"{check.expectation}; lost {check.lost or 'nothing'}")
+        elif not check.ok:
+            details.append(f"expected {check.expectation}")
+        if check.problem:
+            details.append(check.problem)
+        if details:
+            console.print(_block("\n".join(details), 7))

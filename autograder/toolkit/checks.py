@@ -9,6 +9,7 @@ themselves.
 
 from __future__ import annotations
 
+import copy
 import math
 from typing import Any, Callable
 
@@ -123,12 +124,25 @@ def first_difference(got: Any, want: Any, rtol: float = 1e-4, atol: float = 1e-5
     return found[0].tolist() if len(found) else None
 
 
-def expect_raises(error: type[BaseException], function: Callable[..., Any], call: Call, *, rule: str) -> None:
+def expect_raises(error: type[BaseException], function: Callable[..., Any], call: Call, *, rule: str,
+                  mistakes: Mistakes | None = None) -> None:
     """Calling ``function`` with ``call``'s arguments raises ``error`` (a student
-    exception crosses as a subclass of the matching builtin)."""
+    exception crosses as a subclass of the matching builtin). A known mistake that
+    does not raise either names the diagnosis."""
     try:
         value = function(*call.args, **call.kwargs)
     except error:
         return
+    diagnosis = None
+    if mistakes is not None:
+        def returns_too(module: Any) -> bool:
+            try:
+                getattr(module, call.function)(*copy.deepcopy(call.args), **copy.deepcopy(call.kwargs))
+            except error:
+                return False
+            return True
+
+        diagnosis = mistakes.recognise(call.function, returns_too)
     raise CheckFailed(Evidence(rule=rule, call=str(call), observed=describe(value),
-                               expected=f"to raise {error.__name__}", trusted=list(call.trusted)))
+                               expected=f"to raise {error.__name__}", diagnosis=diagnosis,
+                               trusted=list(call.trusted)))

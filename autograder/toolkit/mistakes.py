@@ -91,6 +91,28 @@ class Mistakes:
                 return Diagnosis(mutant.name, mutant.description, mutant.hint)
         return None
 
+    def recognise(self, function: str, behaves_like: Callable[[types.ModuleType], bool]) -> Diagnosis | None:
+        """The first known mistake whose module ``behaves_like`` the student's code (and
+        whose reference does not), for checks that compare more than an answer: what
+        a call did to its arguments, or the rate of a random outcome."""
+        filename = self._module_of(function) if self.available else None
+        if filename is None:
+            return None
+        try:
+            if behaves_like(self.reference(filename)):
+                return None
+        except Exception:
+            pass
+        for mutant in self.mutants:
+            if not mutant.hint or mutant.module != filename:
+                continue
+            try:
+                if behaves_like(self._module(filename, mutant.source)):
+                    return Diagnosis(mutant.name, mutant.description, mutant.hint)
+            except Exception as exc:  # this mistake cannot run here: not the one
+                log.debug("mutant %s could not be compared: %s", mutant.name, exc)
+        return None
+
     def _module_of(self, function: str) -> str | None:
         for filename in self.sources:
             if callable(getattr(self.reference(filename), function, None)):

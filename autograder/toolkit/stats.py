@@ -8,8 +8,12 @@ check with probability at most ``false_failure``; graders state it in their docs
 
 from __future__ import annotations
 
+from types import ModuleType
+from typing import Callable
+
 from ..results import Evidence
 from .checks import CheckFailed
+from .mistakes import Mistakes
 
 FALSE_FAILURE = 1e-6
 """Default probability that a correct implementation fails one rate check."""
@@ -27,14 +31,27 @@ def acceptance(n: int, p: float, false_failure: float = FALSE_FAILURE) -> tuple[
 
 
 def expect_rate(count: int, n: int, p: float, *, what: str, rule: str, call: str = "",
-                false_failure: float = FALSE_FAILURE, notes: list[str] | tuple[str, ...] = ()) -> None:
-    """``count`` successes out of ``n`` must be a plausible draw of Binomial(n, p)."""
+                false_failure: float = FALSE_FAILURE, notes: list[str] | tuple[str, ...] = (),
+                mistakes: Mistakes | None = None, function: str = "",
+                rate_of: Callable[[ModuleType], float] | None = None) -> None:
+    """``count`` successes out of ``n`` must be a plausible draw of Binomial(n, p).
+
+    Given ``mistakes``, the student's ``function`` and ``rate_of`` (which measures the rate
+    of a module's ``function`` here, in the trusted process, on many draws), a known
+    mistake whose rate makes ``count`` plausible is the diagnosis."""
     lo, hi = acceptance(n, p, false_failure)
     if lo <= count <= hi:
         return
+    diagnosis = None
+    if mistakes is not None and rate_of is not None:
+        def plausible(module: ModuleType) -> bool:
+            low, high = acceptance(n, min(max(rate_of(module), 0.0), 1.0), false_failure)
+            return low <= count <= high
+
+        diagnosis = mistakes.recognise(function, plausible)
     raise CheckFailed(Evidence(
         rule=rule, call=call,
         observed=f"{what} {count} of {n} times ({count / max(n, 1):.2%})",
         expected=f"about {p:.2%}: between {lo} and {hi} of {n} "
                  f"(a correct solution falls outside with probability below {false_failure:g})",
-        notes=list(notes)))
+        diagnosis=diagnosis, notes=list(notes)))

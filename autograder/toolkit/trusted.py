@@ -79,15 +79,27 @@ def call_watching(student: Any, module: RemoteObject, call: Call) -> tuple[Any, 
     return value, changed
 
 
-def expect_unchanged(student: Any, module: RemoteObject, call: Call, *, rule: str) -> Any:
-    """Run ``call``; fail if it changed an argument in place. Returns the value."""
+def expect_unchanged(student: Any, module: RemoteObject, call: Call, *, rule: str,
+                     mistakes: Mistakes | None = None) -> Any:
+    """Run ``call``; fail if it changed an argument in place. Returns the value. A known
+    mistake that changes the same arguments names the diagnosis."""
     before = [describe(a) for a in call.args]
     value, changed = call_watching(student, module, call)
     if changed:
+        diagnosis = None
+        if mistakes is not None:
+            def changes_the_same(candidate: Any) -> bool:
+                args, kwargs = copy.deepcopy(call.args), copy.deepcopy(call.kwargs)
+                getattr(candidate, call.function)(*args, **kwargs)
+                theirs = [f"argument {i + 1}" for i, (a, b) in enumerate(zip(call.args, args)) if not _same(a, b)]
+                theirs += [f"keyword {k}" for k in call.kwargs if not _same(call.kwargs[k], kwargs[k])]
+                return theirs == changed
+
+            diagnosis = mistakes.recognise(call.function, changes_the_same)
         raise CheckFailed(Evidence(
             rule=rule, call=str(call), observed=f"{', '.join(changed)} changed in place",
             expected="the arguments as they were passed", notes=[f"they were: {', '.join(before)}"],
-            trusted=list(call.trusted)))
+            diagnosis=diagnosis, trusted=list(call.trusted)))
     return value
 
 

@@ -1,27 +1,27 @@
 import pytest
 
-from autograder.testing import as_float
+from autograder.toolkit import Call, expect_equal, expect_raises, number, sequence
 
 
-def test_add(toy, rng):
+def test_add(toy, rng, mistakes):
     """add: random integers"""
     for _ in range(20):
-        a, b = rng.randint(-100, 100), rng.randint(-100, 100)
-        got = toy.add(a, b)
-        assert got == a + b, f"add({a}, {b}) returned {got!r}, expected {a + b}"
+        call = Call("add", rng.randint(-100, 100), rng.randint(-100, 100))
+        expect_equal(call.run(toy), sum(call.args), call, rule="add(a, b) is a + b", mistakes=mistakes)
 
 
 @pytest.mark.parametrize("factor", [0.5, 2.0])
-def test_scale(toy, factor):
+def test_scale(toy, factor, mistakes):
     """scale: multiplies every value"""
-    got = toy.scale([1.0, 2.0], factor)
-    assert [as_float(v, "scale(...)[i]") for v in got] == [factor, 2 * factor], f"scale([1.0, 2.0], {factor}) returned {got!r}"
+    call = Call("scale", [1.0, 2.0], factor)
+    got = [number(v, call) for v in sequence(call.run(toy), call, 2)]
+    expect_equal(got, [factor, 2 * factor], call, rule="every value is multiplied by the factor", mistakes=mistakes)
 
 
-def test_scale_negative(toy):
+def test_scale_negative(toy, mistakes):
     """scale: a negative factor is a ValueError"""
-    with pytest.raises(ValueError):
-        toy.scale([1.0], -1.0)
+    expect_raises(ValueError, toy.scale, Call("scale", [1.0], -1.0), rule="a negative factor is refused",
+                  mistakes=mistakes)
 
 
 def test_apply_twice(toy, record):

@@ -1,6 +1,7 @@
 """scale accepts a negative factor.
 
 Loses: scaling
+Hint: check the factor first and raise ValueError when it is negative.
 """
 
 

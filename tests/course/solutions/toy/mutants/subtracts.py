@@ -1,6 +1,7 @@
 """add subtracts instead of adding.
 
 Loses: addition
+Hint: add returns a + b; yours looks like a - b.
 """
 
 

@@ -1,5 +1,7 @@
 """Graders of the kit course: every toolkit piece once."""
 
+import random
+
 from autograder.toolkit import Call, counter, expect_close, expect_equal, expect_rate, expect_unchanged, number, trusted
 
 COUNT_RULE = "every token is counted as often as it occurs"
@@ -42,19 +44,21 @@ def test_share_recheck(student, mistakes, rng):
         _share(student, mistakes, tokens, rng.choice("abc"))
 
 
-def test_sort_leaves_argument(student):
+def test_sort_leaves_argument(student, mistakes):
     """Copying: the argument is left as it was"""
     kit = student.module("kit")
     call = Call("sort_in_place", [3, 1, 2])
-    got = expect_unchanged(student, kit, call, rule="the function returns a new list; the caller's stays as it was")
+    got = expect_unchanged(student, kit, call, rule="the function returns a new list; the caller's stays as it was",
+                           mistakes=mistakes)
     expect_equal(list(got), [1, 2, 3], call, rule="the values in increasing order")
 
 
-def test_coin_rate(student):
+def test_coin_rate(student, mistakes):
     """Coins: 1 comes with probability 0.3 (a correct solution fails with probability below 1e-6)"""
     kit = student.module("kit")
     generator = student.module("random").Random(7)
     n = 4000
     draws = kit.coin(generator, n)
     expect_rate(sum(draws), n, 0.3, what="1 came", rule="each draw is 1 with probability 0.3",
-                call=f"coin(random.Random(7), {n})")
+                call=f"coin(random.Random(7), {n})", mistakes=mistakes, function="coin",
+                rate_of=lambda module: sum(module.coin(random.Random(1), 20000)) / 20000)
