@@ -131,3 +131,70 @@ def test_public_checks_run_without_the_solutions(kit, tmp_path):
     (folder / "kit.py").write_text(REFERENCE)
     result = grade(kit, folder, public=True)
     assert result.score == result.max_score == 1
+
+
+def _kit_copy(tmp_path):
+    import shutil
+
+    course = tmp_path / "course"
+    shutil.copytree(KIT, course)
+    return course
+
+
+def _validate(course):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "autograder", "--course", str(course), "validate", "kit",
+                           "--jobs", "1"], capture_output=True, text=True, timeout=900,
+                          env={**__import__("os").environ, "COLUMNS": "200"})
+
+
+def test_validate_catches_free_points_a_double_charge_and_a_mistake_it_cannot_name(tmp_path):
+    course = _kit_copy(tmp_path)
+    rubric = course / "solutions/kit/rubric.yaml"
+    rubric.write_text(rubric.read_text().replace("test_count_empty: {requires: [test_count_sentence]}",
+                                                 "test_count_empty"))
+    graders = course / "solutions/kit/graders/test_kit.py"
+    graders.write_text(graders.read_text().replace('with trusted(kit, mistakes, "count"):', "if True:"))
+    mutant = course / "solutions/kit/mutants/sorts_in_place.py"
+    mutant.write_text(mutant.read_text().replace("Hint: values.sort() changes the caller's list; "
+                                                 "sorted(values) makes a new one.\n", ""))
+    run = _validate(course)
+    assert run.returncode == 1
+    out = " ".join(run.stdout.split())
+    assert "do-nothing: returns Counter()" in out and "paid: Counting: no tokens give an empty Counter" in out
+    assert "also loses sharing (one mistake is charged in its own concepts only)" in out
+    assert "no 'Hint:' line" in out
+    assert "mutant: coin_half 5 / 6 loses coins; lost 17% in coins" in out
+
+
+def test_validate_repeat_grades_the_correct_solutions_with_fresh_seeds(tmp_path):
+    course = _kit_copy(tmp_path)
+    (course / "solutions/kit/variants").mkdir()
+    (course / "solutions/kit/variants/loops.py").write_text(textwrap.dedent("""
+        from collections import Counter
+
+        def count(tokens):
+            counts = Counter()
+            for token in tokens:
+                counts[token] += 1
+            return counts
+
+        def share(tokens, token):
+            return sum(t == token for t in tokens) / len(tokens) if tokens else 0.0
+
+        def sort_in_place(values):
+            return sorted(list(values))
+
+        def coin(generator, n):
+            return [int(generator.random() < 0.3) for _ in range(n)]
+        """))
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-m", "autograder", "--course", str(course), "validate", "kit",
+                          "--repeat", "3", "--jobs", "1"], capture_output=True, text=True, timeout=900,
+                         env={**__import__("os").environ, "COLUMNS": "200"})
+    assert run.returncode == 0, run.stdout
+    assert "variant: loops" in run.stdout and "full marks 3 times" in run.stdout

@@ -168,7 +168,7 @@ def render_validation(console: Console, assignment: str, checks: list) -> None:
         details = []
         if check.kind == "mutant":
             details.append(f"{check.expectation}; lost {check.lost or 'nothing'}")
-        elif not check.ok:
+        elif not check.ok or check.expectation not in ("full marks", "0 points"):
             details.append(f"expected {check.expectation}")
         if check.problem:
             details.append(check.problem)
