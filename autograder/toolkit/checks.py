@@ -13,7 +13,8 @@ import copy
 import math
 from typing import Any, Callable
 
-from ..results import Evidence
+from ..remote import StudentError
+from ..results import Diagnosis, Evidence
 from .mistakes import Mistakes
 from .values import Call, describe
 
@@ -35,11 +36,13 @@ class CheckFailed(AssertionError):
 
 
 def fail(rule: str, call: Call | str = "", observed: str = "", expected: str = "", *,
-         notes: list[str] | tuple[str, ...] = ()) -> CheckFailed:
-    """A failure to ``raise`` for checks the helpers below do not cover."""
+         notes: list[str] | tuple[str, ...] = (), diagnosis: Diagnosis | None = None) -> CheckFailed:
+    """A failure to ``raise`` for checks the helpers below do not cover (a property of
+    the answer rather than the answer itself); ``diagnosis`` may come from
+    :meth:`Mistakes.recognise`."""
     trusted = list(call.trusted) if isinstance(call, Call) else []
     return CheckFailed(Evidence(rule=rule, call=str(call), observed=observed, expected=expected,
-                                notes=list(notes), trusted=trusted))
+                                diagnosis=diagnosis, notes=list(notes), trusted=trusted))
 
 
 def close(got: float, want: float, rel_tol: float = REL_TOL, abs_tol: float = ABS_TOL) -> bool:
@@ -89,14 +92,18 @@ def expect_numbers_close(got: list[float], want: list[float], call: Call, *, rul
 
 
 def expect_tensor_close(got: Any, want: Any, call: Call, *, rule: str, mistakes: Mistakes | None = None,
-                        rtol: float = 1e-4, atol: float = 1e-5, notes: list[str] | tuple[str, ...] = ()) -> None:
+                        rtol: float = 1e-4, atol: float = 1e-5, notes: list[str] | tuple[str, ...] = (),
+                        normalize: Normalize = lambda value: value, equal_nan: bool = False) -> None:
     """A tensor of ``want``'s shape whose values match within tolerance
-    (``torch.testing.assert_close``); the first differing element is named."""
+    (``torch.testing.assert_close``); the first differing element is named. ``normalize``
+    takes a known mistake's answer to the compared part (say ``lambda out: out[0]``);
+    ``equal_nan`` lets a NaN answer match a mistake that produces NaN."""
     import torch
 
     def same(a: Any, b: Any) -> bool:
         try:
-            torch.testing.assert_close(torch.as_tensor(a).double(), torch.as_tensor(b).double(), rtol=rtol, atol=atol)
+            torch.testing.assert_close(torch.as_tensor(a).double(), torch.as_tensor(b).double(), rtol=rtol, atol=atol,
+                                       equal_nan=equal_nan)
             return True
         except (AssertionError, TypeError, RuntimeError, ValueError):
             return False
@@ -110,7 +117,7 @@ def expect_tensor_close(got: Any, want: Any, call: Call, *, rule: str, mistakes:
             index = tuple(where)
             extra.insert(0, f"the first difference is at index {list(index)}: {describe(got[index].item())} "
                             f"instead of {describe(want[index].item())}")
-    diagnosis = mistakes.diagnose(call, got, same=same) if mistakes is not None else None
+    diagnosis = mistakes.diagnose(call, got, normalize=normalize, same=same) if mistakes is not None else None
     raise CheckFailed(Evidence(rule=rule, call=str(call), observed=describe(got), expected=describe(want),
                                diagnosis=diagnosis, notes=extra, trusted=list(call.trusted)))
 
@@ -133,6 +140,10 @@ def expect_raises(error: type[BaseException], function: Callable[..., Any], call
         value = function(*call.args, **call.kwargs)
     except error:
         return
+    except StudentError as other:  # another exception: say which, as evidence
+        raise CheckFailed(Evidence(rule=rule, call=str(call), observed=f"raised {other.type_name or 'an error'}",
+                                   expected=f"to raise {error.__name__}", notes=[other.message],
+                                   trusted=list(call.trusted))) from None
     diagnosis = None
     if mistakes is not None:
         def returns_too(module: Any) -> bool:

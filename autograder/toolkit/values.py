@@ -65,7 +65,18 @@ class Call:
         self.trusted: tuple[str, ...] = ()
         """Student functions replaced by correct ones while this call ran (:func:`trusted`)."""
 
+    text: str | None = None
+    """Shown instead of the rendered arguments when set (:meth:`shown_as`)."""
+
+    def shown_as(self, text: str) -> "Call":
+        """Show the call as ``text`` (say ``attention(q: [2, 3, 4], k: ...)`` for big
+        tensors) while the arguments stay what they are."""
+        self.text = text
+        return self
+
     def __str__(self) -> str:
+        if self.text is not None:
+            return self.text
         parts = [describe(arg) for arg in self.args] + [f"{k}={describe(v)}" for k, v in self.kwargs.items()]
         return f"{self.function}({', '.join(parts)})"
 
