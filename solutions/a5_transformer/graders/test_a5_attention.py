@@ -1,10 +1,36 @@
 """Graders: scaled dot-product attention (oracle: F.scaled_dot_product_attention), its
-1/sqrt(d) scale, masking and fully masked rows."""
+1/sqrt(d) scale, masking and fully masked rows.
+
+Each rule is checked on inputs where the others cannot make it fail: the softmax and the
+masks with d = 1 (where 1/sqrt(d) = 1, so a wrong scale changes nothing), the scale by
+comparing the student's function with itself (whatever axis its softmax runs over), a
+fully masked query by its own row only.
+"""
 
 import math
 
 import torch
 import torch.nn.functional as F
+
+from autograder.toolkit import fail
+
+SOFTMAX_RULE = ("the weights are the softmax of the scores q.k / sqrt(d) over the KEYS (the last axis): each "
+                "query's weights are non-negative and sum to 1; the output is weights @ v")
+MASK_RULE = ("a boolean mask is True where the query may attend: a masked key gets weight exactly 0 and each "
+             "query's weights over its allowed keys still sum to 1")
+SCALE_RULE = ("the scores are q.k / sqrt(d), d the last dim of q: repeating q and k r times along d multiplies q.k "
+              "by r and sqrt(d) by sqrt(r), so the weights are those of (sqrt(r) * q, k)")
+FULLY_MASKED_RULE = ("a query whose keys are ALL masked gets all-zero weights and a zero output (never NaN), as "
+                     "torch's F.scaled_dot_product_attention gives")
+D_IS_ONE = "d = 1 here, so the scale 1/sqrt(d) is 1"
+
+
+def weights_of(answer):
+    return answer[1]
+
+
+def output_of(answer):
+    return answer[0]
 
 
 def oracle(q, k, v, mask=None):
@@ -17,89 +43,116 @@ def oracle(q, k, v, mask=None):
     return out, weights
 
 
-def check(tf, util, q, k, v, mask, what):
-    call = (f"scaled_dot_product_attention(q {tuple(q.shape)}, k {tuple(k.shape)}, v {tuple(v.shape)}, "
-            f"mask={'None' if mask is None else tuple(mask.shape)})")
-    out, weights = util.pair(tf.scaled_dot_product_attention(q, k, v, mask), call)
+def sdpa_call(a5, q, k, v, mask=None, mask_text=None):
+    text = f"scaled_dot_product_attention(q {a5.shape(q)}, k {a5.shape(k)}, v {a5.shape(v)}"
+    text += ")" if mask is None else f", mask={mask_text or a5.shape(mask)})"
+    args = (q, k, v) if mask is None else (q, k, v, mask)
+    return a5.Shown(text, "scaled_dot_product_attention", *args)
+
+
+def check_against_oracle(a5, tf, mistakes, q, k, v, mask, rule, mask_text=None, notes=()):
+    call = sdpa_call(a5, q, k, v, mask, mask_text)
+    out, weights = a5.pair(call.run(tf), call)
     want_out, want_w = oracle(q, k, v, mask)
-    util.expect_close(weights, want_w, f"the weights of {call}", what)
-    util.expect_close(out, want_out, f"the output of {call}", what)
+    a5.expect_part(weights, want_w, call.part("[1] (the weights)"), rule=rule, mistakes=mistakes, part=weights_of,
+                   exact_zeros=True, notes=[*a5.row_sums(weights, want_w), *notes])
+    a5.expect_part(out, want_out, call.part("[0] (the output)"), rule=rule, mistakes=mistakes, part=output_of,
+                   notes=["the weights are right; the output [..., Lq, dv] is not", *notes])
 
 
-def test_sdpa_worked_example(tf, util):
-    """SDPA: the small example from the README (d=4, one query, three keys)"""
-    q = torch.tensor([[1.0, 0, 1, 0]])
-    k = torch.tensor([[1.0, 0, 1, 0], [0, 1, 0, 1], [1, 1, 1, 1]])
-    v = torch.tensor([[1.0, 0], [0, 1], [1, 1]])
-    call = "scaled_dot_product_attention(q=[[1,0,1,0]], k=[[1,0,1,0],[0,1,0,1],[1,1,1,1]], v=[[1,0],[0,1],[1,1]])"
-    out, weights = util.pair(tf.scaled_dot_product_attention(q, k, v), call)
-    util.expect_close(weights, torch.tensor([[0.42231879825, 0.15536240349, 0.42231879825]]),
-                      f"the weights of {call}", "scores q.k = [2, 0, 2] divided by sqrt(4) = 2, softmax over the 3 keys")
-    util.expect_close(out, torch.tensor([[0.84463759651, 0.57768120174]]), f"the output of {call}",
-                      "the weights times the values")
+def test_sdpa_softmax_over_keys(a5, tf, mistakes, gen):
+    """SDPA: the weights are a softmax over the keys (each query's weights sum to 1) and the output is weights @ v"""
+    for dims in ((2, 3, 4, 6, 3), (3, 1, 5, 2, 2), (4, 7, 3)):
+        *batch, lq, lk, dv = dims
+        q, k = a5.randn(gen, *batch, lq, 1, scale=2.0), a5.randn(gen, *batch, lk, 1, scale=2.0)
+        v = a5.randn(gen, *batch, lk, dv)
+        check_against_oracle(a5, tf, mistakes, q, k, v, None, SOFTMAX_RULE, notes=[D_IS_ONE])
 
 
-def test_sdpa_random_batched(tf, util, gen):
-    """SDPA: random [B, h, Lq, d] inputs with Lq != Lk and dv != d, no mask"""
-    for shape in ((2, 3, 4, 8, 6), (3, 1, 5, 4, 3)):
-        b, h, lq, lk, d = shape
-        q, k = util.randn(gen, b, h, lq, d), util.randn(gen, b, h, lk, d)
-        v = util.randn(gen, b, h, lk, d + 2)
-        check(tf, util, q, k, v, None, "softmax over the keys (last axis) of q k^T / sqrt(d)")
+def test_sdpa_padding_mask(a5, tf, mistakes, gen, rng):
+    """SDPA: with a padding mask [B, 1, 1, Lk] (True = may attend), masked keys get weight 0 and the rest sum to 1"""
+    b, h, lq, lk = 3, 2, 4, 6
+    q, k = a5.randn(gen, b, h, lq, 1, scale=2.0), a5.randn(gen, b, h, lk, 1, scale=2.0)
+    v = a5.randn(gen, b, h, lk, 3)
+    lengths = a5.random_lengths(rng, b, lk)
+    mask = a5.lengths_mask(lengths, lk)[:, None, None, :]
+    check_against_oracle(a5, tf, mistakes, q, k, v, mask, MASK_RULE,
+                         mask_text=f"padding [{b}, 1, 1, {lk}] for lengths {lengths}", notes=[D_IS_ONE])
 
 
-def test_sdpa_masked(tf, util, gen, rng):
-    """SDPA: a padding mask [B, 1, 1, Lk] and a causal mask [L, L]; True = may attend"""
-    b, h, l, d = 3, 2, 5, 4
-    q, k, v = (util.randn(gen, b, h, l, d) for _ in range(3))
-    lengths = util.random_lengths(rng, b, l)
-    pad = util.lengths_mask(lengths, l)[:, None, None, :]
-    check(tf, util, q, k, v, pad, f"key padding mask with lengths {lengths}: True = the key may be attended, "
-          f"masked weights must be exactly 0")
-    causal = torch.tril(torch.ones(l, l, dtype=torch.bool))
-    check(tf, util, q, k, v, causal, "causal mask: query i sees keys 0..i only")
-    out, weights = tf.scaled_dot_product_attention(q, k, v, causal & pad)
-    weights = util.tensor(weights, "the weights of scaled_dot_product_attention with a mask")
-    blocked = ~(causal & pad).expand(b, h, l, l)
-    assert bool((weights[blocked] == 0).all()), (
-        f"masked positions must get weight exactly 0, found {float(weights[blocked].abs().max()):.3g}: "
-        f"fill the scores with -inf (not a large negative number, not after the softmax)")
+def test_sdpa_causal_mask(a5, tf, mistakes, gen):
+    """SDPA: with a causal mask [L, L] (True = may attend), query i attends to keys 0..i only, its weights summing to 1"""
+    b, h, length = 2, 3, 5
+    q, k = a5.randn(gen, b, h, length, 1, scale=2.0), a5.randn(gen, b, h, length, 1, scale=2.0)
+    v = a5.randn(gen, b, h, length, 2)
+    mask = a5.causal(length)
+    check_against_oracle(a5, tf, mistakes, q, k, v, mask, MASK_RULE,
+                         mask_text=f"causal {mask.int().tolist()}", notes=[D_IS_ONE])
 
 
-def test_scale_large_d(tf, util, gen):
-    """SDPA: the 1/sqrt(d) scale keeps the softmax from saturating when d is large (d=256)"""
-    d = 256
-    q, k, v = util.randn(gen, 2, 6, d), util.randn(gen, 2, 7, d), util.randn(gen, 2, 7, 3)
-    call = f"scaled_dot_product_attention(q {tuple(q.shape)}, k {tuple(k.shape)}, v {tuple(v.shape)})"
-    out, weights = util.pair(tf.scaled_dot_product_attention(q, k, v), call)
-    weights = util.tensor(weights, f"the weights of {call}", shape=(2, 6, 7))
-    _, want = oracle(q, k, v)
-    if not util.close(weights, want):
-        raise AssertionError(
-            f"with d={d} and unit-normal q, k the weights of {call} differ from softmax(q k^T / sqrt(d)) "
-            f"{util.first_difference(weights, want)}; largest weight {float(weights.max()):.4f} vs expected "
-            f"{float(want.max()):.4f}. q.k has variance d, so dividing by sqrt(d) (not d, not 1) keeps the "
-            f"scores near unit variance and the softmax away from one-hot saturation.")
+def test_scale_sqrt_d(a5, tf, mistakes, gen):
+    """Scale: the scores are divided by sqrt(d), d the last dim of q (d = 2, 3, 16, 64, and q, k repeated along d)"""
+    for d, r in ((2, 4), (3, 9), (16, 4), (64, 4)):
+        q, k, v = a5.randn(gen, 2, 3, d), a5.randn(gen, 2, 5, d), a5.randn(gen, 2, 5, 2)
+        root = math.isqrt(r)
+        wide = sdpa_call(a5, q.repeat(1, 1, r), k.repeat(1, 1, r), v).part("[1] (the weights)")
+        _, got = a5.pair(wide.run(tf), wide)
+        scaled = sdpa_call(a5, root * q, k, v).part("[1]")
+        _, want = a5.pair(scaled.run(tf), scaled)
+        a5.expect_part(got, want, wide, rule=SCALE_RULE, mistakes=mistakes, part=weights_of,
+                       notes=[(f"q and k have d = {d}, repeated {r} times here (d = {r * d}); the expected weights "
+                               f"are what your function returns for ({root} * q, k, v) with d = {d}")])
+        plain = sdpa_call(a5, q, k, v).part("[1]")
+        _, unscaled = a5.pair(plain.run(tf), plain)
+        if a5.same_tensor()(got, unscaled):  # weights that ignore q.k pass the comparison above
+            raise fail(SCALE_RULE + "; so they differ from the weights of (q, k)", wide,
+                       f"the same weights as {plain}", f"the weights of {scaled}")
 
 
-def test_scale_small_d(tf, util, gen):
-    """SDPA: scale 1/sqrt(d) with d = 2, 3 and 9 (d is the last dim of q)"""
-    for d in (2, 3, 9):
-        q, k, v = util.randn(gen, 1, 3, d, scale=2.0), util.randn(gen, 1, 4, d, scale=2.0), util.randn(gen, 1, 4, 2)
-        check(tf, util, q, k, v, None, f"d={d}: scores are q.k / sqrt({d})")
+def index_text(rows):
+    return "[" + ", ".join(":" if r == slice(None) else str(r) for r in rows) + "]"
 
 
-def test_fully_masked_row_is_zero(tf, util, gen):
-    """SDPA: a query with no allowed key gets zero weights and a zero output, never NaN"""
-    q, k, v = util.randn(gen, 2, 3, 4), util.randn(gen, 2, 5, 4), util.randn(gen, 2, 5, 3)
+def _fully_masked(a5, tf, mistakes, q, k, v, mask, rows, mask_text):
+    """The fully masked queries ``rows`` (an index into [..., Lq]) are zero, the others are not."""
+    call = sdpa_call(a5, q, k, v, mask, mask_text)
+    out, weights = a5.pair(call.run(tf), call)
+    want_out, want_w = oracle(q, k, v, mask)
+
+    def pick(t):
+        try:
+            return t[rows]
+        except Exception:  # not a tensor of the expected shape: shown as it came
+            return t
+
+    note = "only the fully masked queries are checked here"
+    a5.expect_part(pick(weights), want_w[rows], call.part(f"[1]{index_text(rows)} (the weights of the fully masked "
+                                                          f"queries)"), rule=FULLY_MASKED_RULE, mistakes=mistakes,
+                   part=lambda answer: answer[1][rows], notes=[note])
+    a5.expect_part(pick(out), want_out[rows], call.part(f"[0]{index_text(rows)} (the output of the fully masked "
+                                                        f"queries)"), rule=FULLY_MASKED_RULE, mistakes=mistakes,
+                   part=lambda answer: answer[0][rows], notes=[note])
+    others = torch.ones(want_w.shape[:-1], dtype=torch.bool)
+    others[rows] = False
+    if isinstance(weights, torch.Tensor) and weights.shape == want_w.shape and bool((weights[others] == 0).all()):
+        raise fail("only a query whose keys are all masked gets all-zero weights; a query with an allowed key "
+                   "gives it weight", call, "all-zero weights for every query",
+                   "non-zero weights for the queries that have an allowed key")
+
+
+def test_fully_masked_query(a5, tf, mistakes, gen):
+    """Fully masked: a query whose mask row is all False gets zero weights and a zero output, not NaN"""
+    q, k, v = a5.randn(gen, 2, 3, 4), a5.randn(gen, 2, 5, 4), a5.randn(gen, 2, 5, 3)
     mask = torch.tensor([[True, False, True, False, False],
                          [False, False, False, False, False],
                          [False, False, False, True, True]])
-    call = "scaled_dot_product_attention(q [2, 3, 4], k [2, 5, 4], v [2, 5, 3], mask [3, 5] whose row 1 is all False)"
-    out, weights = util.pair(tf.scaled_dot_product_attention(q, k, v, mask), call)
-    if isinstance(weights, torch.Tensor) and torch.isnan(weights).any():
-        raise AssertionError(f"{call} gave NaN weights for the fully masked query: a softmax over a row of "
-                             f"only -inf is 0/0; give such rows zero weights (torch's SDPA returns zeros)")
-    want_out, want_w = oracle(q, k, v, mask)
-    util.expect_close(weights, want_w, f"the weights of {call}", "row 1 must be all zeros, the others sum to 1")
-    util.expect_close(out, want_out, f"the output of {call}", "row 1 must be a zero vector")
+    _fully_masked(a5, tf, mistakes, q, k, v, mask, (slice(None), 1), f"{mask.int().tolist()} (query 1 has no key)")
+
+
+def test_fully_masked_padding_only(a5, tf, mistakes, gen):
+    """Fully masked: every query of a sequence made only of padding gets zero weights and a zero output, not NaN"""
+    b, h, lq, lk = 3, 2, 4, 5
+    q, k, v = a5.randn(gen, b, h, lq, 4), a5.randn(gen, b, h, lk, 4), a5.randn(gen, b, h, lk, 2)
+    lengths = [lk, 0, 2]
+    mask = a5.lengths_mask(lengths, lk)[:, None, None, :]
+    _fully_masked(a5, tf, mistakes, q, k, v, mask, (1,), f"padding [{b}, 1, 1, {lk}] for lengths {lengths}")

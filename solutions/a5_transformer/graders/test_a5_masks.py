@@ -2,29 +2,29 @@
 
 import torch
 
+from autograder.toolkit import Call, expect_equal
 
-def test_masks_causal(tf, util, rng):
-    """causal_mask: True on and below the diagonal, [L, L] bool"""
+CAUSAL_RULE = ("causal_mask(L) is a bool tensor [L, L], True on and below the diagonal: position i may attend to "
+               "positions 0..i, itself included")
+PADDING_RULE = ("padding_mask(ids, pad_id) is a bool tensor [B, 1, 1, S], True on the real tokens (ids != pad_id) "
+                "and False on the padding")
+
+
+def test_masks_causal(a5, tf, mistakes, rng):
+    """causal_mask: a bool [L, L] tensor, True on and below the diagonal"""
     for length in (1, 3, rng.randint(4, 9)):
-        call = f"causal_mask({length})"
-        got = util.tensor(tf.causal_mask(length), call, shape=(length, length), floating=False)
-        want = torch.tril(torch.ones(length, length, dtype=torch.bool))
-        assert got.dtype == torch.bool, f"{call} has dtype {got.dtype}; expected torch.bool"
-        assert torch.equal(got, want), (
-            f"{call} returned {util.show(got)}; expected {util.show(want)}: position i may attend to "
-            f"0..i (itself included), True = allowed")
+        call = Call("causal_mask", length)
+        expect_equal(call.run(tf), a5.causal(length), call, rule=CAUSAL_RULE, mistakes=mistakes,
+                     same=a5.same_mask, show=a5.show_mask)
 
 
-def test_masks_padding(tf, util, rng):
-    """padding_mask: [B, 1, 1, S] bool, True on real tokens, for pad_id 0 and another pad_id"""
+def test_masks_padding(a5, tf, mistakes, rng):
+    """padding_mask: a bool [B, 1, 1, S] tensor, True on real tokens, for pad_id 0 and another pad_id"""
     for pad_id in (0, 5):
-        lengths = util.random_lengths(rng, 3, 6)
-        real = util.lengths_mask(lengths, 6)
+        lengths = a5.random_lengths(rng, 3, 6)
+        real = a5.lengths_mask(lengths, 6)
         ids = torch.tensor([[rng.choice([i for i in range(1, 9) if i != pad_id]) for _ in range(6)] for _ in lengths])
         ids = ids.masked_fill(~real, pad_id)
-        call = f"padding_mask({ids.tolist()}, pad_id={pad_id})"
-        got = util.tensor(tf.padding_mask(ids, pad_id=pad_id), call, shape=(3, 1, 1, 6), floating=False)
-        assert got.dtype == torch.bool, f"{call} has dtype {got.dtype}; expected torch.bool"
-        assert torch.equal(got, real[:, None, None, :]), (
-            f"{call} returned {util.show(got.reshape(3, 6))} (shown as [B, S]); expected "
-            f"{util.show(real)}: True = real token, False = padding")
+        call = Call("padding_mask", ids, pad_id=pad_id)
+        expect_equal(call.run(tf), real[:, None, None, :], call, rule=PADDING_RULE, mistakes=mistakes,
+                     same=a5.same_mask, show=a5.show_mask, notes=[f"ids = {ids.tolist()}"])

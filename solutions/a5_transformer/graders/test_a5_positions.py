@@ -4,6 +4,11 @@ import math
 
 import torch
 
+from autograder.toolkit import Call, expect_tensor_close
+
+RULE = ("PE[pos, 2i] = sin(pos / 10000^(2i / d_model)) and PE[pos, 2i + 1] = cos(the same angle): columns come in "
+        "(sin, cos) pairs, the pair of columns 2i and 2i + 1 shares the frequency 1 / 10000^(2i / d_model)")
+
 
 def expected(max_len, d):
     pe = torch.zeros(max_len, d, dtype=torch.float64)
@@ -14,22 +19,16 @@ def expected(max_len, d):
     return pe
 
 
-def test_pe_small(tf, util):
-    """Positional encoding: d=4, positions 0..2 (sin on even, cos on odd columns)"""
-    call = "sinusoidal_positional_encoding(3, 4)"
-    got = util.tensor(tf.sinusoidal_positional_encoding(3, 4), call, shape=(3, 4))
-    want = expected(3, 4)
-    assert util.close(got, want), (
-        f"{call} returned {util.show(got)}; expected {util.show(want)}: PE[pos, 2i] = sin(pos / 10000^(2i/d)), "
-        f"PE[pos, 2i+1] = cos(the same angle); position 0 is [0, 1, 0, 1]")
+def test_pe_small(tf, mistakes):
+    """Positional encoding: PE[pos, 2i] = sin(pos / 10000^(2i/d)), PE[pos, 2i+1] = cos(the same), at d=4, positions 0..2"""
+    call = Call("sinusoidal_positional_encoding", 3, 4)
+    expect_tensor_close(call.run(tf), expected(3, 4), call, rule=RULE, mistakes=mistakes,
+                        notes=["index [pos, column]; position 0 is [0, 1, 0, 1]"])
 
 
-def test_pe_random_sizes(tf, util, rng):
-    """Positional encoding: other lengths and even widths, every entry"""
+def test_pe_random_sizes(tf, mistakes, rng):
+    """Positional encoding: the same formula at other lengths and even widths, every entry"""
     for max_len, d in ((rng.randint(5, 60), 2 * rng.randint(3, 32)), (100, 512)):
-        call = f"sinusoidal_positional_encoding({max_len}, {d})"
-        got = util.tensor(tf.sinusoidal_positional_encoding(max_len, d), call, shape=(max_len, d))
-        want = expected(max_len, d)
-        assert util.close(got, want), (
-            f"{call} differs {util.first_difference(got, want)} (index [pos, column]): the frequency of columns "
-            f"2i and 2i+1 is 1 / 10000^(2i/d), with 2i the even column index")
+        call = Call("sinusoidal_positional_encoding", max_len, d)
+        expect_tensor_close(call.run(tf), expected(max_len, d), call, rule=RULE, mistakes=mistakes,
+                            notes=["index [pos, column]"])

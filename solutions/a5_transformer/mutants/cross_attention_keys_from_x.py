@@ -1,6 +1,8 @@
 """The decoder's cross-attention takes keys and values from x instead of memory.
 
 Loses: decoder_layer
+Hint: cross-attention takes its queries from the decoder (x) but its keys and
+  values from the encoder output: cross_attn(x, memory, memory, memory_mask).
 """
 
 

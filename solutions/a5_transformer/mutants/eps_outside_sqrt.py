@@ -1,6 +1,9 @@
 """LayerNorm as in the Annotated Transformer: unbiased std and eps added outside the sqrt.
 
-Loses: layer_norm, encoder_layer, decoder_layer
+Loses: layer_norm
+Hint: this is the Annotated Transformer's LayerNorm: x.std() is the unbiased
+  standard deviation, and eps is added outside the square root. nn.LayerNorm divides by
+  sqrt(var + eps) with the biased variance (x.var(unbiased=False)).
 """
 
 

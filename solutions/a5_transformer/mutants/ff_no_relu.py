@@ -1,6 +1,8 @@
 """The feed-forward network forgets the ReLU between the two linear layers.
 
-Loses: feed_forward, encoder_layer, decoder_layer
+Loses: feed_forward
+Hint: without a non-linearity between linear1 and linear2 the two layers collapse
+  into one linear map: apply torch.relu to linear1's output.
 """
 
 

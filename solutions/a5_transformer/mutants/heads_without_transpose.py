@@ -1,6 +1,8 @@
 """Splits the heads with a view to [B, h, L, d_k] directly (no transpose): positions and heads mix.
 
-Loses: multi_head, encoder_layer, decoder_layer
+Loses: multi_head
+Hint: reshaping [B, L, D] straight to [B, h, L, d_k] mixes positions and heads:
+  view as [B, L, h, d_k] first, then transpose(1, 2).
 """
 
 

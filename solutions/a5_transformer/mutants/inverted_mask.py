@@ -1,6 +1,9 @@
 """Reads the mask as True = blocked (nn.MultiheadAttention's convention).
 
-Loses: sdpa, fully_masked, multi_head, encoder_layer, decoder_layer
+Loses: sdpa, fully_masked
+Hint: in this course a mask is True where attention is ALLOWED (as in
+  F.scaled_dot_product_attention): fill the scores with -inf where the mask is False
+  (masked_fill(~mask, ...)), not where it is True (nn.MultiheadAttention's convention).
 """
 
 

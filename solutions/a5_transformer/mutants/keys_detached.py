@@ -1,6 +1,8 @@
 """Detaches the projected keys: the forward pass is right, but w_k never learns.
 
 Loses: gradients
+Hint: look for .detach(), .data, torch.no_grad() or a numpy round trip on the path
+  from w_k to the output: w_k gets no gradient and never learns.
 """
 
 

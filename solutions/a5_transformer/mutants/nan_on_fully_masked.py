@@ -1,6 +1,8 @@
 """A plain masked softmax: a query whose keys are all masked gets NaN.
 
 Loses: fully_masked
+Hint: a softmax over a row of only -inf is 0/0 = NaN: find the query rows with no
+  allowed key and give them zero weights (and so a zero output).
 """
 
 

@@ -1,6 +1,7 @@
 """Forgets the 1/sqrt(d) scale: raw dot products go into the softmax.
 
-Loses: sdpa, scale, multi_head, encoder_layer, decoder_layer
+Loses: scale
+Hint: divide the scores q k^T by sqrt(d), d = q.size(-1), before the softmax.
 """
 
 

@@ -1,6 +1,8 @@
 """Noam schedule without the warm-up: always d^-0.5 * step^-0.5.
 
 Loses: noam
+Hint: the schedule has a warm-up: min(step^-0.5, step * warmup^-1.5), so the rate
+  grows linearly up to step == warmup before it decays.
 """
 
 

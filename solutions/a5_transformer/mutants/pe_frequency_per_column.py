@@ -1,6 +1,8 @@
 """Positional encoding whose exponent uses the column index j instead of 2i (j//2*2).
 
 Loses: positional_encoding
+Hint: columns 2i and 2i+1 share ONE frequency, 1 / 10000^(2i / d_model): use the
+  even index 2i for both the sin and the cos column, not each column's own index.
 """
 
 

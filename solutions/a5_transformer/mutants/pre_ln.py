@@ -1,6 +1,8 @@
 """Pre-LN layers (the Annotated Transformer's code): x + sublayer(norm(x)).
 
 Loses: encoder_layer, decoder_layer
+Hint: this is pre-LN (x + sublayer(norm(x))); the paper's post-LN adds the residual
+  first and normalises the sum: x = norm(x + sublayer(x)).
 """
 
 

@@ -1,6 +1,8 @@
 """Divides the scores by d instead of sqrt(d).
 
-Loses: sdpa, scale, multi_head, encoder_layer, decoder_layer
+Loses: scale
+Hint: the scale is 1 / sqrt(d), not 1 / d: dividing by d makes the weights almost
+  uniform for large d.
 """
 
 

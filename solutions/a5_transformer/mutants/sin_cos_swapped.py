@@ -1,6 +1,8 @@
 """Positional encoding with cos on even and sin on odd columns.
 
 Loses: positional_encoding
+Hint: sin goes in the even columns (0, 2, 4, ...) and cos in the odd ones: position
+  0 is [0, 1, 0, 1, ...].
 """
 
 

@@ -1,6 +1,8 @@
 """Takes the softmax over the queries (dim -2) instead of the keys.
 
-Loses: sdpa, scale, multi_head, encoder_layer, decoder_layer
+Loses: sdpa
+Hint: the softmax runs over the KEYS, the last axis (dim=-1): each query's weights
+  must sum to 1. torch.softmax(scores, dim=-2) normalises over the queries instead.
 """
 
 

@@ -1,6 +1,8 @@
 """LayerNorm with the unbiased variance (divides by D-1).
 
-Loses: layer_norm, encoder_layer, decoder_layer
+Loses: layer_norm
+Hint: use the biased variance (divide by D): x.var(dim=-1, unbiased=False,
+  keepdim=True), as nn.LayerNorm does; torch's default var/std divide by D - 1.
 """
 
 
