@@ -54,6 +54,9 @@ class Evidence:
     trusted: list[str] = dataclasses.field(default_factory=list)
     """Student functions replaced by correct ones for this check (so a mistake there is
     not charged here again)."""
+    says: str = "returned"
+    """The verb between the call and what was observed ("returned", or for a check of
+    behaviour, say, "called step with")."""
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> "Evidence | None":

@@ -66,26 +66,27 @@ def _unmet(patterns: tuple[str, ...], verdict: Verdict, verdicts: list[Verdict],
 
 
 def _say_where_trusted_versions_stood_in(results: list[TestResult], verdicts: list[Verdict], rubric: Rubric) -> None:
-    """A failed test that ran with a correct version of a student function says whether
-    the student's own version passes its concept (so a student knows where to look)."""
+    """A failed test whose student code called correct stand-ins says so once, and says
+    which of the student's own versions lose points in their concepts (so a student
+    knows where to look)."""
     lost = {r.concept for r in results if r.score < r.max_score - 1e-9}
     owner = {function: concept for concept in rubric.concepts for function in concept.functions}
     for result, verdict in zip(_in_order(results, verdicts), verdicts):
-        if result is None or result.status == "passed":
+        if result is None or result.status == "passed" or not verdict.trusted:
             continue
-        notes = []
-        for function in verdict.trusted:
-            concept = owner.get(function)
-            if concept is None:
-                notes.append(f"This check ran with a correct {function} in place of yours.")
-                continue
-            state = (f"your {function} loses points in '{concept.title}'" if concept.id in lost
-                     else f"your {function} passes '{concept.title}'")
-            notes.append(f"This check ran with a correct {function} in place of yours; {state}.")
-        if notes:
-            result.output += "\n" + "\n".join(notes)
-            if result.evidence is not None:
-                result.evidence.notes.extend(notes)
+        names = _and(verdict.trusted)
+        wrong = [f"your {f} loses points in '{owner[f].title}'" for f in verdict.trusted
+                 if f in owner and owner[f].id in lost]
+        stand_ins = f"a correct {names}" if len(verdict.trusted) == 1 else f"correct versions of {names}"
+        note = f"This check ran with {stand_ins} in place of yours"
+        note += "; " + "; ".join(wrong) + "." if wrong else "."
+        result.output += "\n" + note
+        if result.evidence is not None:
+            result.evidence.notes.append(note)
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _in_order(results: list[TestResult], verdicts: list[Verdict]) -> list[TestResult | None]:

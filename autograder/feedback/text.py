@@ -13,7 +13,7 @@ def evidence_text(evidence: Evidence) -> str:
     lines = []
     if evidence.call and evidence.observed:
         expected = f", expected {evidence.expected}" if evidence.expected else ""
-        lines.append(f"{evidence.call} returned {evidence.observed}{expected}.")
+        lines.append(f"{evidence.call} {evidence.says} {evidence.observed}{expected}.")
     elif evidence.observed:
         expected = f"; expected {evidence.expected}" if evidence.expected else ""
         lines.append(f"Observed {evidence.observed}{expected}.")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import functools
 import logging
+import sys
 import types
 from pathlib import Path
 from typing import Any, Callable
@@ -59,7 +60,12 @@ class Mistakes:
     def _module(self, filename: str, extra: str) -> types.ModuleType:
         key = f"{filename}\0{extra}"
         if key not in self.modules:
-            module = types.ModuleType(Path(filename).stem)
+            # Registered under a private name while it runs: dataclasses (with postponed
+            # annotations) look their module up in sys.modules.
+            name = f"_autograder_mistakes_{id(self)}_{len(self.modules)}_{Path(filename).stem}"
+            module = types.ModuleType(name)
+            module.__dict__["__autograder_file__"] = filename
+            sys.modules[name] = module
             source = self.sources[filename] + ("\n\n" + extra if extra else "")
             exec(compile(source, f"<{self.solution_dir.name if self.solution_dir else ''}/{filename}>", "exec"),
                  module.__dict__)
@@ -68,14 +74,16 @@ class Mistakes:
 
     def diagnose(self, call: Any, observed: Any, *, normalize: Callable[[Any], Any] = lambda v: v,
                  same: Callable[[Any, Any], bool] = lambda a, b: a == b) -> Diagnosis | None:
-        """The first known mistake that answers ``call`` exactly as the student did (and
-        differently from the reference), or None."""
+        """The known mistake that answers ``call`` exactly as the student did (and
+        differently from the reference), or None. When several different mistakes answer
+        alike, the evidence does not say which one it is: no diagnosis."""
         if not self.available or not self.mutants:
             return None
         filename = self._module_of(call.function)
         if filename is None:
             return None
         correct = self._answer(self.reference(filename), call)
+        found: list[Mutant] = []
         for mutant in self.mutants:
             if not mutant.hint or mutant.module != filename:
                 continue
@@ -88,8 +96,8 @@ class Mistakes:
             except Exception:  # a mutant's answer of another shape: not this mistake
                 continue
             if matches:
-                return Diagnosis(mutant.name, mutant.description, mutant.hint)
-        return None
+                found.append(mutant)
+        return _only(found)
 
     def recognise(self, function: str, behaves_like: Callable[[types.ModuleType], bool]) -> Diagnosis | None:
         """The first known mistake whose module ``behaves_like`` the student's code (and
@@ -103,15 +111,16 @@ class Mistakes:
                 return None
         except Exception:
             pass
+        found = []
         for mutant in self.mutants:
             if not mutant.hint or mutant.module != filename:
                 continue
             try:
                 if behaves_like(self._module(filename, mutant.source)):
-                    return Diagnosis(mutant.name, mutant.description, mutant.hint)
+                    found.append(mutant)
             except Exception as exc:  # this mistake cannot run here: not the one
                 log.debug("mutant %s could not be compared: %s", mutant.name, exc)
-        return None
+        return _only(found)
 
     def _module_of(self, function: str) -> str | None:
         for filename in self.sources:
@@ -140,9 +149,18 @@ class Mistakes:
 _FAILED = object()
 
 
+def _only(found: list[Mutant]) -> Diagnosis | None:
+    """The one mistake the evidence points at; None when it fits several that give
+    different advice (mutants sharing one hint are the same mistake written twice)."""
+    if not found or len({m.hint for m in found}) > 1:
+        if len(found) > 1:
+            log.debug("ambiguous diagnosis: %s", ", ".join(m.name for m in found))
+        return None
+    return Diagnosis(found[0].name, found[0].description, found[0].hint)
+
+
 def _filename_of(module: types.ModuleType, sources: dict[str, str]) -> str:
-    name = module.__name__ + ".py"
-    return name if name in sources else next(iter(sources))
+    return module.__dict__.get("__autograder_file__") or next(iter(sources))
 
 
 @functools.lru_cache(maxsize=16)

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import contextlib
 import copy
-from typing import Any, Iterator
+import functools
+from typing import Any, Callable, Iterator
 
 from ..remote import RemoteObject, StudentError
 from .checks import CheckFailed
@@ -48,10 +49,9 @@ def trusted(module: RemoteObject, mistakes: Mistakes, *names: str) -> Iterator[N
             originals[name] = getattr(module, name)
         except StudentError:  # the student has no such function: theirs cannot be blamed either
             pass
-        setattr(module, name, getattr(reference, name))
+        setattr(module, name, _recording(session, name, getattr(reference, name)))
     before = tuple(getattr(session, "trusted_now", ()))
     session.trusted_now = tuple(dict.fromkeys(before + names))
-    session.trusted_used.update(names)
     try:
         yield
     finally:
@@ -63,19 +63,35 @@ def trusted(module: RemoteObject, mistakes: Mistakes, *names: str) -> Iterator[N
                 pass
 
 
+def _recording(session: Any, name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """``function``, noting in the test's record that student code called it (only a
+    stand-in that was used is mentioned in feedback)."""
+
+    @functools.wraps(function)
+    def stand_in(*args: Any, **kwargs: Any) -> Any:
+        session.trusted_used.add(name)
+        return function(*args, **kwargs)
+
+    return stand_in
+
+
 def _module_name(module: RemoteObject) -> str:
     return module._path.split(".")[0]
 
 
 def call_watching(student: Any, module: RemoteObject, call: Call) -> tuple[Any, list[str]]:
     """Run ``call`` and list the arguments it changed in place (``'argument 1'``,
-    ``'keyword eos_id'``), compared with copies kept here."""
-    before_args, before_kwargs = copy.deepcopy(call.args), copy.deepcopy(call.kwargs)
+    ``'keyword eos_id'``), compared with copies kept here. Functions passed as arguments
+    (grader callbacks) are not compared."""
+    before_args = tuple(a if callable(a) else copy.deepcopy(a) for a in call.args)
+    before_kwargs = {k: v if callable(v) else copy.deepcopy(v) for k, v in call.kwargs.items()}
     bound = student.module("functools").partial(getattr(module, call.function), *call.args, **call.kwargs)
     value = bound()
     after_args, after_kwargs = tuple(bound.args), dict(bound.keywords)
-    changed = [f"argument {i + 1}" for i, (a, b) in enumerate(zip(before_args, after_args)) if not _same(a, b)]
-    changed += [f"keyword {k}" for k in before_kwargs if not _same(before_kwargs[k], after_kwargs.get(k))]
+    changed = [f"argument {i + 1}" for i, (a, b) in enumerate(zip(before_args, after_args))
+               if not callable(a) and not _same(a, b)]
+    changed += [f"keyword {k}" for k in before_kwargs
+                if not callable(before_kwargs[k]) and not _same(before_kwargs[k], after_kwargs.get(k))]
     return value, changed
 
 
