@@ -1,6 +1,9 @@
 """Averages the n-gram precisions with the arithmetic mean instead of the geometric mean.
 
-Loses: combination, corpus_level, max_order, sentence_bleu
+Loses: combination, sentence_bleu
+Hint: BLEU takes the GEOMETRIC mean of the precisions: multiply them and take the
+  max_n-th root (exp of the mean of their logs); adding them up and dividing is the
+  arithmetic mean.
 """
 
 

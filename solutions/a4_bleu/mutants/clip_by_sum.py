@@ -1,6 +1,8 @@
 """Clips an n-gram by its count summed over all references instead of its largest count in one reference.
 
-Loses: clipping, sentence_bleu
+Loses: clipping
+Hint: the clip limit of an n-gram is its largest count in any ONE reference (the
+  maximum over the references), not its count summed over all references.
 """
 
 

@@ -1,6 +1,9 @@
 """Weights the n-gram precisions as p_n ** (1 / 2**n), as in the d2l.ai notebook, instead of uniform weights.
 
-Loses: combination, corpus_level, max_order, sentence_bleu
+Loses: combination, sentence_bleu
+Hint: every precision has the same weight 1/max_n in the geometric mean:
+  BLEU = 100 * BP * (p1 * p2 * ... * p_max_n) ** (1 / max_n); weights like 1/2**n belong to
+  another formula.
 """
 
 

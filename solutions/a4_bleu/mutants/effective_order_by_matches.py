@@ -1,6 +1,9 @@
 """Sentence BLEU drops the orders that have no match (instead of only those with no n-grams) and never smooths.
 
 Loses: sentence_bleu
+Hint: an order that has n-grams but no match is not left out: exp smoothing
+  gives it 1 / (2**k * total). Only orders for which the hypothesis has no n-gram at all
+  are left out.
 """
 
 

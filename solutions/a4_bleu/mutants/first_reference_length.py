@@ -1,6 +1,9 @@
 """Takes the reference length for the brevity penalty from the first reference only.
 
-Loses: closest_ref, corpus_level, sentence_bleu
+Loses: corpus_level, sentence_bleu
+Hint: the reference length of a sentence is the one closest to its hypothesis
+  (closest_ref_length over the lengths of ALL its references), not the first
+  reference's length.
 """
 
 

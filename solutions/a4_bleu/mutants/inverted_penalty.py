@@ -1,6 +1,8 @@
 """Writes the brevity penalty upside down: exp(1 - hyp_len / ref_len).
 
-Loses: brevity_penalty, closest_ref, corpus_level, max_order, sentence_bleu
+Loses: brevity_penalty
+Hint: the penalty is exp(1 - ref_len / hyp_len): the reference length is divided
+  by the hypothesis length, which gives a number below 1 for a short hypothesis.
 """
 
 

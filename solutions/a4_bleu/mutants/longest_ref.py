@@ -1,6 +1,8 @@
 """Compares the hypothesis with the longest reference for the brevity penalty.
 
-Loses: closest_ref, corpus_level, sentence_bleu
+Loses: closest_ref
+Hint: return the reference length closest to the hypothesis length (smallest
+  |ref_len - hyp_len|), not the longest one.
 """
 
 

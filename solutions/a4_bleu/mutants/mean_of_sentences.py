@@ -1,6 +1,9 @@
 """Computes corpus BLEU as the mean of the sentence BLEUs.
 
-Loses: combination, corpus_level, max_order
+Loses: combination, corpus_level
+Hint: corpus BLEU adds up the matches, totals and lengths of all sentences and
+  computes ONE score from the sums; it is not the mean of sentence BLEUs (and it does
+  not smooth).
 """
 
 

@@ -1,6 +1,8 @@
 """Stops the n-gram loop one window early (range(len(tokens) - n)), missing the last n-gram.
 
-Loses: brevity_penalty, clipping, closest_ref, combination, corpus_level, max_order, ngrams, sentence_bleu
+Loses: ngrams
+Hint: a sentence of L tokens has L - n + 1 n-grams: a loop over
+  range(len(tokens) - n) stops one window early and drops the last n-gram.
 """
 
 

@@ -1,6 +1,8 @@
 """Counts every hypothesis n-gram that occurs in some reference, however often it repeats (no clipping).
 
-Loses: clipping, max_order, sentence_bleu
+Loses: clipping
+Hint: a hypothesis n-gram is credited at most as many times as it occurs in a
+  reference (clipping): min(count in the hypothesis, largest count in one reference).
 """
 
 

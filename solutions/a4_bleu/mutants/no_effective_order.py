@@ -1,6 +1,9 @@
 """Sentence BLEU always uses all max_n orders, so a short hypothesis with no 4-gram scores 0.
 
 Loses: sentence_bleu
+Hint: sentence BLEU leaves out the orders for which the hypothesis has no n-gram
+  at all (a 2-word hypothesis has no 3-grams): average over orders 1..min(max_n,
+  len(hypothesis)) only.
 """
 
 

@@ -1,6 +1,8 @@
 """Sentence BLEU without smoothing: one order without a match gives 0.
 
 Loses: sentence_bleu
+Hint: sentence BLEU smooths: the k-th order that has n-grams but no match gets
+  the precision 1 / (2**k * total) instead of 0.
 """
 
 

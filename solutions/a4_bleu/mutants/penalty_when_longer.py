@@ -1,6 +1,8 @@
 """Applies exp(1 - ref_len / hyp_len) to every hypothesis, also to one longer than the reference.
 
-Loses: brevity_penalty, closest_ref, corpus_level, max_order, sentence_bleu
+Loses: brevity_penalty
+Hint: a hypothesis longer than its reference is not penalised: the penalty is
+  1.0 when hyp_len > ref_len.
 """
 
 

@@ -1,6 +1,8 @@
 """Swaps precision and recall (divides the matches by the reference length for precision).
 
 Loses: unigram_prf
+Hint: precision divides the matches by the HYPOTHESIS length, recall by the
+  REFERENCE length.
 """
 
 

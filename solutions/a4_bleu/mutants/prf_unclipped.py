@@ -1,6 +1,8 @@
 """Counts every hypothesis word found in the reference as a match, without clipping.
 
 Loses: unigram_prf
+Hint: a hypothesis word matches at most as many times as it occurs in the
+  reference: add min(count in hypothesis, count in reference) over the words.
 """
 
 

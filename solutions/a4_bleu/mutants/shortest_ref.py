@@ -1,6 +1,8 @@
 """Uses the shortest reference length for the brevity penalty instead of the closest one.
 
 Loses: closest_ref
+Hint: return the reference length closest to the hypothesis length (smallest
+  |ref_len - hyp_len|), not the shortest one.
 """
 
 

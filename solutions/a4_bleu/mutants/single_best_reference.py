@@ -1,6 +1,9 @@
 """Clips against the single closest reference only, instead of taking each n-gram's max over all references.
 
-Loses: clipping, closest_ref, corpus_level, sentence_bleu
+Loses: clipping
+Hint: the limit of each n-gram is its largest count in ANY reference, found for
+  every n-gram separately; counts from one chosen reference are too low when another
+  reference holds the n-gram more often.
 """
 
 

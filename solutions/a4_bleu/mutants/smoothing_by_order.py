@@ -1,6 +1,8 @@
 """Exp smoothing divides order n by 2**n instead of doubling once per unmatched order.
 
 Loses: sentence_bleu
+Hint: in exp smoothing k counts the unmatched orders so far (1 for the first
+  order without a match, 2 for the second, ...), not the order n itself.
 """
 
 

@@ -1,6 +1,8 @@
 """Breaks a tie between two equally close references in favour of the longer one.
 
-Loses: closest_ref, sentence_bleu
+Loses: closest_ref
+Hint: when two reference lengths are equally close, return the SHORTER one,
+  whatever their order in the list.
 """
 
 

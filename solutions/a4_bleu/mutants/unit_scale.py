@@ -1,6 +1,7 @@
 """Returns BLEU on the 0..1 scale instead of sacrebleu's 0..100.
 
-Loses: brevity_penalty, closest_ref, combination, corpus_level, max_order, sentence_bleu
+Loses: combination
+Hint: BLEU is reported on the 0..100 scale, like sacrebleu: multiply by 100.
 """
 
 
