@@ -50,7 +50,7 @@ def expect_rate(count: int, n: int, p: float, *, what: str, rule: str, call: str
 
         diagnosis = mistakes.recognise(function, plausible)
     raise CheckFailed(Evidence(
-        rule=rule, call=call,
+        rule=rule, call=call, says="gave:",
         observed=f"{what} {count} of {n} times ({count / max(n, 1):.2%})",
         expected=f"about {p:.2%}: between {lo} and {hi} of {n} "
                  f"(a correct solution falls outside with probability below {false_failure:g})",

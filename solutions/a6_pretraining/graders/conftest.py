@@ -1,149 +1,260 @@
-"""Fixtures and helpers shared by the A6 (pre-training data) graders.
+"""Fixtures, case generators and seeded calls of the A6 (pre-training data) graders.
 
-The graders run in the trusted process: the framework's ``student`` fixture hands out a
-proxy whose calls run in the sandboxed child, and the ``rng`` fixture is seeded from a
-secret per-run seed; every random input is built from it (torch inputs through a grader-
-side ``torch.Generator`` seeded from ``rng``).
+The graders run in the trusted process: ``student.module("pretraining")`` is a proxy whose
+calls run in the sandboxed child. Every random input is built from the secret-seeded
+``rng`` fixture (torch inputs through a ``torch.Generator`` seeded from it).
 
-Statistical checks use acceptance intervals from the exact binomial distribution (or, for
-the dispersion check, the Wilson-Hilferty approximation of the chi-square at 5.5 sigma), so
-that a correct implementation fails any one test with probability below 1e-6.
+Random functions get their randomness as an argument (``generator`` / ``rng``). A
+generator cannot cross to the student process, so a :class:`Seeded` call holds the
+grader's own ``torch.Generator().manual_seed(s)`` / ``random.Random(s)`` and, when it
+runs, hands the student a twin made in the student's process with the same seed. The
+known mistakes (run here by the toolkit) get deep copies of the grader's: a mistake draws
+exactly the numbers the student's code draws, so its answer can be compared with theirs.
+
+Statistical checks measure a rate over ~100 000 positions with ``expect_rate``; to
+recognise a known mistake, ``rate_of`` runs each candidate module's function here, on the
+same inputs, with grader-side generators of fixed seeds (:func:`local_mask`), so two
+modules that behave alike measure alike.
 """
 
 from __future__ import annotations
 
-import math
+import copy
+import random
+import sys
 
 import pytest
 import torch
 
+from autograder.toolkit import Call, describe, fail, integer, sequence
+
+MODULE = "pretraining"
+# mask_tokens inputs: word ids in [LOW, MASK_ID), so every outcome of a selected position
+# ([MASK], kept, another id) can be read off the output.
+VOCAB = 1000
+MASK_ID = VOCAB - 1
+LOW = 500
+PAD_ID, CLS_ID, SEP_ID = 0, 1, 2
+LOCAL_SEEDS = (11, 12, 13)
+"""Seeds of the grader-side generators with which ``rate_of`` measures a module."""
+
 
 @pytest.fixture
 def pre(student):
-    return student.module("pretraining")
+    return student.module(MODULE)
 
 
 @pytest.fixture
-def util():
-    return Util
+def a6():
+    """This module, as a namespace (graders are imported with ``--import-mode=importlib``,
+    so they cannot ``import conftest``)."""
+    return sys.modules[__name__]
 
 
-class Util:
-    """Namespace of grader helpers (a fixture, so it works under any pytest import mode)."""
+# ---- seeded calls ------------------------------------------------------------------------
 
-    @staticmethod
-    def shown(value, limit=300):
-        text = repr(value)
-        return text if len(text) <= limit else text[:limit] + "..."
+class SeededGenerator(torch.Generator):
+    """``torch.Generator().manual_seed(seed)``, shown as such in a call."""
 
-    @staticmethod
-    def kind(value):
-        if isinstance(value, torch.Tensor):
-            return f"a tensor of shape {tuple(value.shape)} and dtype {value.dtype}"
-        return f"{Util.shown(value, 120)} (type {type(value).__name__})"
+    def __new__(cls, seed: int):
+        generator = super().__new__(cls)
+        generator.manual_seed(seed)
+        return generator
 
-    @staticmethod
-    def generator(rng):
-        return torch.Generator().manual_seed(rng.randrange(2**62))
+    def __init__(self, seed: int):
+        pass
 
-    @staticmethod
-    def tensor(value, call, shape, dtype=None):
-        if not isinstance(value, torch.Tensor):
-            raise AssertionError(f"{call} returned {Util.kind(value)}; expected a torch tensor of shape "
-                                 f"{tuple(shape)} (did the function fall through without a return?)")
-        if tuple(value.shape) != tuple(shape):
-            raise AssertionError(f"{call} returned a tensor of shape {tuple(value.shape)}; expected {tuple(shape)}")
-        if dtype is not None and value.dtype != dtype:
-            raise AssertionError(f"{call} returned a tensor of dtype {value.dtype}; expected {dtype} (token ids "
-                                 f"and labels are torch.long, like input_ids)")
+    def __repr__(self) -> str:
+        return f"torch.Generator().manual_seed({self.initial_seed()})"
+
+
+class SeededRandom(random.Random):
+    """``random.Random(seed)``, shown as such in a call."""
+
+    def __init__(self, seed: int = 0):
+        super().__init__(seed)
+        self.seed_value = seed
+
+    def __repr__(self) -> str:
+        return f"random.Random({self.seed_value})"
+
+    def __deepcopy__(self, memo) -> SeededRandom:
+        twin = SeededRandom(self.seed_value)
+        twin.setstate(self.getstate())
+        return twin
+
+
+class Seeded(Call):
+    """A call whose seeded generators are re-made in the student's process when it runs."""
+
+    def __init__(self, student, function: str, *args, **kwargs):
+        super().__init__(function, *args, **kwargs)
+        self.student = student
+
+    def _twin(self, value):
+        if isinstance(value, SeededGenerator):
+            return self.student.module("torch").Generator().manual_seed(value.initial_seed())
+        if isinstance(value, SeededRandom):
+            return self.student.module("random").Random(value.seed_value)
         return value
 
-    @staticmethod
-    def mlm_result(value, call, shape):
-        if not isinstance(value, (tuple, list)) or len(value) != 2:
-            raise AssertionError(f"{call} returned {Util.kind(value)}; expected a tuple (input_ids, labels)")
-        out = Util.tensor(value[0], call + "[0] (the corrupted input_ids)", shape, torch.long)
-        labels = Util.tensor(value[1], call + "[1] (the labels)", shape, torch.long)
-        return out, labels
+    def run(self, module):
+        saved = self.args, self.kwargs
+        self.args = tuple(self._twin(v) for v in saved[0])
+        self.kwargs = {k: self._twin(v) for k, v in saved[1].items()}
+        try:
+            return super().run(module)
+        finally:
+            self.args, self.kwargs = saved
 
-    # ---- exact binomial acceptance intervals --------------------------------------------
 
-    @staticmethod
-    def binomial_interval(n, p, false_failure=1e-7):
-        """[lo, hi] with P(X < lo) + P(X > hi) < false_failure for X ~ Binomial(n, p).
+def once_per_code(function: str, measure):
+    """A ``rate_of`` for ``expect_rate``: ``measure(module)``, computed once per distinct code
+    of the module's ``function`` (the known mistakes that leave it as the reference's have
+    the reference's rate, and measuring it again for each of them would only take time)."""
+    measured = {}
 
-        The pmf is summed from a window of mean +- 40 sd (and at least 60 values) inward;
-        the mass outside that window is far below 1e-100.
-        """
-        if n == 0:
-            return 0, 0
-        mean, sd = n * p, math.sqrt(n * p * (1 - p))
-        first = max(0, int(mean - 40 * sd) - 30)
-        last = min(n, int(mean + 40 * sd) + 30)
-        logc = math.lgamma(n + 1)
-        lp, lq = math.log(p), math.log1p(-p)
+    def rate_of(module):
+        key = getattr(module, function).__code__
+        if key not in measured:
+            measured[key] = measure(module)
+        return measured[key]
 
-        def pmf(k):
-            return math.exp(logc - math.lgamma(k + 1) - math.lgamma(n - k + 1) + k * lp + (n - k) * lq)
+    return rate_of
 
-        lo, tail = first, 0.0
-        while lo < n and tail + pmf(lo) < false_failure / 2:
-            tail += pmf(lo)
-            lo += 1
-        hi, tail = last, 0.0
-        while hi > 0 and tail + pmf(hi) < false_failure / 2:
-            tail += pmf(hi)
-            hi -= 1
-        return lo, hi
 
-    # ---- MLM inputs ----------------------------------------------------------------------
+def seed_from(rng: random.Random) -> int:
+    return rng.randrange(2**31)
 
-    @staticmethod
-    def mlm_batch(rng, batch, length, low, high, pad_id=0, cls_id=1, sep_id=2):
-        """(input_ids [B, T], special_tokens_mask [B, T]): [CLS] words [SEP] words [SEP] pad...
 
-        Words are drawn from [low, high); rows have random lengths, so padding varies.
-        """
-        gen = Util.generator(rng)
-        ids = torch.randint(low, high, (batch, length), generator=gen)
-        special = torch.zeros(batch, length, dtype=torch.bool)
-        for b in range(batch):
-            used = rng.randint(length // 2, length)
-            ids[b, used:] = pad_id
-            special[b, used:] = True
-            ids[b, 0] = cls_id
-            middle = rng.randint(1, used - 2)
-            ids[b, middle] = sep_id
-            ids[b, used - 1] = sep_id
-            special[b, [0, middle, used - 1]] = True
-        return ids, special
+# ---- mask_tokens -------------------------------------------------------------------------
 
-    # ---- NSP inputs ----------------------------------------------------------------------
+def mlm_batch(rng: random.Random, rows: int, length: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """(input_ids [rows, length], special_tokens_mask): [CLS] words [SEP] words [SEP] pad...,
+    rows of random lengths; [CLS], [SEP] and padding are special."""
+    gen = torch.Generator().manual_seed(seed_from(rng))
+    ids = torch.randint(LOW, MASK_ID, (rows, length), generator=gen)
+    special = torch.zeros(rows, length, dtype=torch.bool)
+    for b in range(rows):
+        used = rng.randint(length // 2, length)
+        middle = rng.randint(1, used - 2)
+        ids[b, used:] = PAD_ID
+        special[b, used:] = True
+        ids[b, 0] = CLS_ID
+        ids[b, [middle, used - 1]] = SEP_ID
+        special[b, [0, middle, used - 1]] = True
+    return ids, special
 
-    @staticmethod
-    def documents(rng, count, min_sentences=0, max_sentences=8):
-        """Documents whose sentences are all different: sentence j of document d starts with 'd<d>s<j>'."""
-        words = ["the", "cat", "sat", "on", "a", "mat", "dog", "ran", "far", "away"]
-        docs = []
-        for d in range(count):
-            doc = []
-            for j in range(rng.randint(min_sentences, max_sentences)):
-                doc.append([f"d{d}s{j}"] + [rng.choice(words) for _ in range(rng.randint(0, 5))])
-            docs.append(doc)
-        return docs
 
-    @staticmethod
-    def nsp_examples(value, call):
-        if not isinstance(value, (list, tuple)):
-            raise AssertionError(f"{call} returned {Util.kind(value)}; expected a list of (A, B, label) tuples")
-        result = []
-        for i, item in enumerate(value):
-            if not isinstance(item, (tuple, list)) or len(item) != 3:
-                raise AssertionError(f"{call}: item {i} is {Util.shown(item, 150)}; expected a tuple "
-                                     f"(sentence_a, sentence_b, label)")
-            a, b, label = item
-            if isinstance(label, bool) or not isinstance(label, int) or label not in (0, 1):
-                raise AssertionError(f"{call}: item {i} has label {label!r}; expected the int 0 (IsNext) or 1 "
-                                     f"(NotNext)")
-            result.append((list(a), list(b), label))
-        return result
+def fixed_rows(rng: random.Random, rows: int, words: int, length: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Like :func:`mlm_batch`, but every row has exactly ``words`` non-special positions."""
+    gen = torch.Generator().manual_seed(seed_from(rng))
+    ids = torch.full((rows, length), PAD_ID, dtype=torch.long)
+    special = torch.ones(rows, length, dtype=torch.bool)
+    for b in range(rows):
+        middle = rng.randint(1, words + 1)   # the first [SEP]: 0..words words before it
+        ids[b, : words + 3] = torch.randint(LOW, MASK_ID, (words + 3,), generator=gen)
+        special[b, : words + 3] = False
+        ids[b, [0, middle, words + 2]] = torch.tensor([CLS_ID, SEP_ID, SEP_ID])
+        special[b, [0, middle, words + 2]] = True
+    return ids, special
+
+
+def mask_call(student, ids, special, p: float | None, seed: int | None) -> Seeded:
+    """``mask_tokens(ids, special, mask_token_id=999, vocab_size=1000[, mlm_probability=p],
+    generator=torch.Generator().manual_seed(seed))``."""
+    kwargs = {"mask_token_id": MASK_ID, "vocab_size": VOCAB}
+    if p is not None:
+        kwargs["mlm_probability"] = p
+    if seed is not None:
+        kwargs["generator"] = SeededGenerator(seed)
+    return Seeded(student, "mask_tokens", ids, special, **kwargs)
+
+
+def tensor_of(value, call, what: str, shape) -> torch.Tensor:
+    if not isinstance(value, torch.Tensor) or tuple(value.shape) != tuple(shape) or value.dtype != torch.long:
+        raise fail("mask_tokens returns (corrupted_input_ids, labels): two torch.long tensors of "
+                   "input_ids' shape (a function that falls through without `return` returns None)",
+                   call, observed=f"{what}: {describe(value)}",
+                   expected=f"a torch.long tensor of shape {list(shape)}")
+    return value
+
+
+def mlm_output(value, call, shape) -> tuple[torch.Tensor, torch.Tensor]:
+    """(corrupted, labels) from what mask_tokens returned, or a failure saying what came back."""
+    out, labels = sequence(value, call, 2)
+    return (tensor_of(out, call, "item 0 (the corrupted input_ids)", shape),
+            tensor_of(labels, call, "item 1 (the labels)", shape))
+
+
+def run_mask(pre, student, ids, special, p: float | None, seed: int):
+    """The student's ``mask_tokens`` on (ids, special): (call, corrupted, labels)."""
+    call = mask_call(student, ids, special, p, seed)
+    out, labels = mlm_output(call.run(pre), call, ids.shape)
+    return call, out, labels
+
+
+def local_mask(module, ids, special, p: float | None, seed: int):
+    """A module's ``mask_tokens`` run here (for ``rate_of``), with a grader-side generator."""
+    kwargs = {} if p is None else {"mlm_probability": p}
+    out, labels = module.mask_tokens(ids.clone(), special.clone(), mask_token_id=MASK_ID, vocab_size=VOCAB,
+                                     generator=torch.Generator().manual_seed(seed), **kwargs)
+    return out, labels
+
+
+def local_rate(module, ids, special, p: float | None, statistic) -> float:
+    """The mean over :data:`LOCAL_SEEDS` of ``statistic(ids, special, out, labels)`` -> (count, n)
+    for a module's ``mask_tokens`` run here."""
+    count = total = 0
+    for seed in LOCAL_SEEDS:
+        out, labels = local_mask(module, ids, special, p, seed)
+        c, n = statistic(ids, special, out, labels)
+        count, total = count + c, total + n
+    return count / total
+
+
+def mask_rate_of(ids, special, p: float | None, statistic):
+    """The ``rate_of`` of a mask_tokens check: a module's :func:`local_rate` on the check's
+    inputs (measured once per distinct code, :func:`once_per_code`)."""
+    return once_per_code("mask_tokens", lambda module: local_rate(module, ids, special, p, statistic))
+
+
+# ---- make_nsp_examples -------------------------------------------------------------------
+
+WORDS = ["the", "cat", "sat", "on", "a", "mat", "dog", "ran", "far", "away"]
+
+
+def documents(rng: random.Random, count: int, least: int, most: int) -> list[list[list[str]]]:
+    """Documents whose sentences are all different: sentence j of document d starts with
+    the token 'd<d>s<j>'."""
+    return [[[f"d{d}s{j}"] + [rng.choice(WORDS) for _ in range(rng.randint(0, 4))]
+             for j in range(rng.randint(least, most))] for d in range(count)]
+
+
+def pairs_of(docs) -> list[tuple[int, int]]:
+    """(document, sentence) of every A, in order."""
+    return [(d, i) for d, doc in enumerate(docs) for i in range(len(doc) - 1)]
+
+
+def nsp_output(value, call) -> list[tuple[tuple, tuple, int]]:
+    """(A, B, label) triples with tuple sentences, or a failure saying what came back."""
+    examples = []
+    shown = str(call)
+    for k, item in enumerate(sequence(value, call, what="a list of (sentence_a, sentence_b, label) tuples")):
+        where = f"example {k} of {shown}"
+        a, b, label = sequence(item, where, 3)
+        label = integer(label, where)
+        if label not in (0, 1):
+            raise fail("labels are 0 (IsNext: B follows A) or 1 (NotNext: B is a random sentence)", where,
+                       observed=f"label {label}", expected="0 or 1")
+        examples.append((tuple(sequence(a, where)), tuple(sequence(b, where)), label))
+    return examples
+
+
+def as_examples(answer) -> list[tuple[tuple, tuple, int]]:
+    """A known mistake's answer, as :func:`nsp_output` makes the student's."""
+    return [(tuple(a), tuple(b), int(label)) for a, b, label in answer]
+
+
+def nsp_call(student, docs, seed: int) -> Seeded:
+    return Seeded(student, "make_nsp_examples", copy.deepcopy(docs), SeededRandom(seed))

@@ -1,6 +1,8 @@
 """Gives the first [SEP] segment id 1 (it belongs to sentence A: segment 0).
 
 Loses: pair_input
+Hint: the first [SEP] closes sentence A, so it gets segment id 0 like [CLS] and the
+  tokens of a; segment 1 starts with the first token of b.
 """
 
 _reference_build_pair_input = build_pair_input

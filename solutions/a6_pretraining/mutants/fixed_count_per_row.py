@@ -1,6 +1,9 @@
 """Selects exactly round(15%) of the non-special positions of each row (not independent).
 
 Loses: mlm_selection
+Hint: choosing exactly round(mlm_probability x n) positions in each row is not
+  independent selection: give every position its own coin, e.g. torch.bernoulli of a matrix
+  of probabilities.
 """
 
 

@@ -1,6 +1,8 @@
 """Ignores the generator argument and draws from torch's global RNG.
 
 Loses: mlm_generator
+Hint: pass generator=generator to every torch.bernoulli / torch.rand / torch.randint
+  call; without it torch draws from its global generator and the seed has no effect.
 """
 
 _reference_mask_tokens = mask_tokens

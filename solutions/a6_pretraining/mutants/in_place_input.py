@@ -1,6 +1,8 @@
 """Writes [MASK] and the random ids into the caller's input_ids and returns it.
 
 Loses: no_mutation
+Hint: writing [MASK] and the random ids into input_ids changes the caller's tensor:
+  corrupt a copy, input_ids.clone().
 """
 
 _reference_mask_tokens = mask_tokens

@@ -1,6 +1,8 @@
 """Takes the mean loss of each sentence, then the mean over sentences.
 
 Loses: causal_lm
+Hint: average over all real target tokens of the batch at once (F.cross_entropy with
+  ignore_index=pad_id does this), not over the means of the sentences.
 """
 
 

@@ -1,6 +1,8 @@
 """Flips the coins with the random module's global functions instead of the rng argument.
 
 Loses: nsp_rate
+Hint: flip the coins and make the choices with the rng argument (rng.random(),
+  rng.choice(...)), not with random.random() / random.choice() of the random module.
 """
 
 import random as _global_random

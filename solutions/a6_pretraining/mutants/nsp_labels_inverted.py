@@ -1,6 +1,8 @@
 """Uses label 1 for IsNext and 0 for a random B (the inverse of Hugging Face's convention).
 
-Loses: nsp_pairs, nsp_rate
+Loses: nsp_pairs
+Hint: Hugging Face's convention: label 0 = IsNext (B really follows A), label 1 =
+  NotNext (B is a random sentence).
 """
 
 _reference_make_nsp_examples = make_nsp_examples

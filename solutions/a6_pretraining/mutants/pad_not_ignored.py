@@ -1,6 +1,8 @@
 """Averages the loss over pad targets too.
 
 Loses: causal_lm
+Hint: pass ignore_index=pad_id to F.cross_entropy: by default it ignores -100, not the
+  padding id, so padding targets are averaged in.
 """
 
 

@@ -1,6 +1,8 @@
 """Draws the random B from any document, its own included.
 
-Loses: nsp_pairs, nsp_rate
+Loses: nsp_pairs
+Hint: draw the random B from the OTHER documents only: leave A's own document out
+  before choosing.
 """
 
 

@@ -1,6 +1,8 @@
 """Draws the random replacement from the tokens of the batch instead of the whole vocabulary.
 
 Loses: mlm_replacement
+Hint: draw the random id from the whole vocabulary, torch.randint(vocab_size, ...),
+  not from the tokens of the batch.
 """
 
 _reference_mask_tokens = mask_tokens

@@ -1,6 +1,8 @@
 """Replaces with a random id with probability 0.1 of the REST (2% overall, 18% kept).
 
 Loses: mlm_replacement
+Hint: after 80% become [MASK], a random id with probability 0.5 OF THE REST gives
+  10% overall; probability 0.1 of the rest is only 2%.
 """
 
 

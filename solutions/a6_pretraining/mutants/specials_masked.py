@@ -1,6 +1,9 @@
 """Ignores special_tokens_mask: [CLS], [SEP] and padding can be selected and masked.
 
-Loses: mlm_selection, mlm_labels
+Loses: mlm_selection
+Hint: give the special positions probability 0 before drawing the coins
+  (probs.masked_fill(special_tokens_mask, 0.0)), so [CLS], [SEP] and padding are never
+  selected.
 """
 
 

@@ -1,6 +1,8 @@
 """On a tie truncates b instead of a.
 
 Loses: truncation
+Hint: on a tie (len(a) == len(b)) the token comes off a: compare with
+  len(a) >= len(b).
 """
 
 

@@ -1,6 +1,7 @@
 """Truncates the longer sentence from its FRONT instead of its end.
 
 Loses: truncation
+Hint: drop the LAST token of the longer sentence (pop(), or [:-1]), not the first.
 """
 
 

@@ -1,6 +1,8 @@
 """Truncates the caller's lists in place with pop().
 
 Loses: no_mutation
+Hint: pop() on tokens_a changes the caller's list: truncate a copy,
+  list(tokens_a).
 """
 
 

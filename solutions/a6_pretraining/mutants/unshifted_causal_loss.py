@@ -1,6 +1,8 @@
 """Compares the logits at position t with the token at t itself (no shift).
 
 Loses: causal_lm
+Hint: position t predicts token t+1: compare logits[:, :-1] with input_ids[:, 1:],
+  not the logits with the tokens they were computed from.
 """
 
 
