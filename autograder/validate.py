@@ -125,7 +125,14 @@ def do_nothing_source(stub: str, returns: str | None) -> str:
             for item in node.body:
                 if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     item.body = body(item, bool(node.bases))
-    return "from collections import Counter\n" + ast.unparse(tree) + "\n"
+    # After the docstring and any `from __future__` import, which must come first.
+    first = 0
+    for index, node in enumerate(tree.body):
+        is_docstring = index == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        if is_docstring or (isinstance(node, ast.ImportFrom) and node.module == "__future__"):
+            first = index + 1
+    tree.body[first:first] = ast.parse("from collections import Counter").body
+    return ast.unparse(tree) + "\n"
 
 
 def _do_nothing(assignment: Assignment, root: Path) -> list[tuple[str, Path]]:

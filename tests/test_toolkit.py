@@ -198,3 +198,26 @@ def test_validate_repeat_grades_the_correct_solutions_with_fresh_seeds(tmp_path)
                          env={**__import__("os").environ, "COLUMNS": "200"})
     assert run.returncode == 0, run.stdout
     assert "variant: loops" in run.stdout and "full marks 3 times" in run.stdout
+
+
+@pytest.mark.parametrize("returns", [None, "0.0", "Counter()"])
+def test_do_nothing_submissions_import_and_do_nothing(returns):
+    """Made from every stub of the course (they all start with a docstring and a
+    ``from __future__`` import, which must stay first)."""
+    import types
+
+    from autograder.validate import do_nothing_source
+
+    course = Path(__file__).resolve().parents[1]
+    stubs = [KIT / "assignments/kit/kit.py", *sorted(course.glob("assignments/*/*.py"))]
+    import sys
+
+    for stub in stubs:
+        module = sys.modules[f"_do_nothing_{stub.stem}"] = types.ModuleType(f"_do_nothing_{stub.stem}")
+        try:  # registered while it runs: its dataclasses look the module up
+            exec(compile(do_nothing_source(stub.read_text(), returns), str(stub), "exec"), module.__dict__)
+        finally:
+            del sys.modules[module.__name__]
+    kit = types.ModuleType("kit")
+    exec(compile(do_nothing_source((KIT / "assignments/kit/kit.py").read_text(), returns), "kit", "exec"), kit.__dict__)
+    assert kit.share(["a"], "a") == (["a"] if returns is None else eval(returns, kit.__dict__))

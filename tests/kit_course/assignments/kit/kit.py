@@ -1,5 +1,7 @@
 """Kit module: fill in the functions."""
 
+from __future__ import annotations
+
 from collections import Counter
 
 
