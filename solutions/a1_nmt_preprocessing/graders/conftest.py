@@ -1,35 +1,40 @@
-"""Fixtures and helpers shared by the A1 (preprocessing for NMT) graders.
+"""Fixtures, oracles and case generators of the A1 (preprocessing for NMT) graders.
 
-The graders run in the trusted process and never import student code: ``student.module(
-"preprocess")`` is a proxy whose calls run in the sandboxed child. Lists, tuples, dicts,
-strings, numbers and tensors cross as data (copies); a student's ``Vocab`` or
-``SentencePieceProcessor`` stays in the child and comes back as a handle whose attributes
-and methods still work (``v.itos``, ``len(v)``, ``v["cat"]``, ``sp.pad_id()``), and a
-handle can be passed back into student functions. Objects that must live in the child
-(a ``random.Random`` for ``bucketed_batch_indices``, an iterator, a ``functools.partial``
-that keeps the arguments of a call so that we can look at them afterwards) are created
-there with ``student.module("random").Random(seed)`` and the like.
+Checks, calls and evidence come from the graders' toolkit (``autograder.toolkit``); what
+is here is A1's own:
 
-Only assert messages reach students (assertion rewriting is off), so every check builds
-a message naming the concept, the (small) input, what came back and what was expected.
-Generated cases come from the secret-seeded ``rng`` fixture, grow from small to large,
-and a test stops at the first mismatch.
-
-The oracles below are the grader's own implementation of COURSE_API.md's A1 contract;
-sentencepiece itself, trained here with the contract's options, is the oracle for
-``train_sentencepiece``. The real data is ``autograder.datasets.parallel_sample()``:
-English / Spanish Bible verse pairs.
+- ``oracle``: COURSE_API.md's A1 contract written out by the graders (never the
+  reference), and sentencepiece itself trained here with the contract's options;
+- :class:`Then`: a call and what the grader reads from its result, shown as the student
+  would type it (``build_vocab(corpus).itos[:4]``), so that a check looks at one rule;
+- ``vocab(itos)``, ``seeded(seed)`` and ``iterator(items)``: arguments that student code
+  needs as objects. A ``Vocab`` given to ``numericalize`` or ``decode`` is a correct one (a
+  mistake in the student's ``Vocab`` class costs its own concept only); a
+  ``random.Random`` for ``bucketed_batch_indices`` and an iterator for ``build_vocab``
+  have to live in the student process. Each is a :class:`Twin`: student code receives the
+  object built in its process; here, where the known mistakes are asked what they would
+  answer, the same argument is the grader's copy;
+- ``cases``: generated inputs (from the secret-seeded ``rng`` fixture) and the real
+  English/Spanish sample (``autograder.datasets.parallel_sample()``);
+- ``a1``: :class:`Then`, :func:`attempt` and ``SPECIALS`` for the test files, which cannot
+  import this conftest (pytest imports graders with ``--import-mode=importlib``).
 """
 
 from __future__ import annotations
 
+import copy
 import functools
 import io
 import math
+import random
+import types
 import unicodedata
 from collections import Counter
 
 import pytest
+
+from autograder.remote import RemoteObject
+from autograder.toolkit import Call, describe, expect_equal
 
 SPECIALS = ["<pad>", "<unk>", "<sos>", "<eos>"]
 PAD_ID, UNK_ID, SOS_ID, EOS_ID = 0, 1, 2, 3
@@ -45,13 +50,102 @@ def pre(student):
     return student.module("preprocess")
 
 
-@pytest.fixture
-def util():
-    return Util
+# ---- the contract, written out -------------------------------------------------------------
+
+def normalize(text):
+    return " ".join(unicodedata.normalize("NFKC", text).lower().split())
+
+
+def tokenize(text):
+    spaced = "".join(f" {c} " if unicodedata.category(c)[0] == "P" else c for c in normalize(text))
+    return spaced.split()
+
+
+def keep_pair(src_len, tgt_len, max_len, max_ratio):
+    if not (1 <= src_len <= max_len and 1 <= tgt_len <= max_len):
+        return False
+    return max(src_len, tgt_len) / min(src_len, tgt_len) <= max_ratio
+
+
+def filter_pairs(pairs, max_len, max_ratio=9.0):
+    return [tuple(p) for p in pairs if keep_pair(len(tokenize(p[0])), len(tokenize(p[1])), max_len, max_ratio)]
+
+
+def build_itos(corpus, min_freq=1, max_size=None):
+    counts = Counter(token for sentence in corpus for token in sentence if token not in SPECIALS)
+    ranked = sorted((t for t, c in counts.items() if c >= min_freq), key=lambda t: (-counts[t], t))
+    if max_size is not None:
+        ranked = ranked[:max(0, max_size - 4)]
+    return SPECIALS + ranked
+
+
+def numericalize(src, tgt, src_itos, tgt_itos, max_len, reverse_source=False):
+    src_index = {t: i for i, t in reversed(list(enumerate(src_itos)))}
+    tgt_index = {t: i for i, t in reversed(list(enumerate(tgt_itos)))}
+    src_ids = [src_index.get(t, UNK_ID) for t in src[:max_len]]
+    if reverse_source:
+        src_ids.reverse()
+    return src_ids, [SOS_ID] + [tgt_index.get(t, UNK_ID) for t in tgt[:max_len - 2]] + [EOS_ID]
+
+
+def decode(ids, itos):
+    ids = list(ids)
+    if ids[:1] == [SOS_ID]:
+        ids = ids[1:]
+    if EOS_ID in ids:
+        ids = ids[:ids.index(EOS_ID)]
+    return [itos[i] for i in ids if i != PAD_ID]
+
+
+def collate(samples, pad_id=0):
+    """(src rows, lengths, tgt rows) as lists, from a stable longest-first sort."""
+    order = sorted(range(len(samples)), key=lambda i: -len(samples[i][0]))
+    s_max = max(len(samples[i][0]) for i in order)
+    t_max = max(len(samples[i][1]) for i in order)
+    src = [list(samples[i][0]) + [pad_id] * (s_max - len(samples[i][0])) for i in order]
+    tgt = [list(samples[i][1]) + [pad_id] * (t_max - len(samples[i][1])) for i in order]
+    return src, [len(samples[i][0]) for i in order], tgt
+
+
+def bins(lengths, max_pad_len):
+    """The non-empty 2-D length bins of width max_pad_len + 1 (from the smallest lengths)."""
+    width = max_pad_len + 1
+    s0, t0 = min(s for s, _ in lengths), min(t for _, t in lengths)
+    return {((s - s0) // width, (t - t0) // width) for s, t in lengths}
+
+
+def batch_bound(lengths, batch_size, max_pad_len):
+    """The contract's largest number of batches: ceil(N / batch_size) + non-empty bins."""
+    return math.ceil(len(lengths) / batch_size) + len(bins(lengths, max_pad_len))
+
+
+class Vocab:
+    """The grader's Vocab: what the known mistakes receive where student code gets its twin."""
+
+    def __init__(self, itos):
+        self.itos = list(itos)
+        self.stoi = {}
+        for index, token in enumerate(self.itos):
+            self.stoi.setdefault(token, index)
+
+    def __len__(self):
+        return len(self.itos)
+
+    def __getitem__(self, token):
+        return self.stoi.get(token, UNK_ID)
+
+    def __contains__(self, token):
+        return token in self.stoi
+
+    def lookup_tokens(self, ids):
+        return [self.itos[int(i)] for i in ids]
+
+    def __repr__(self):
+        return f"Vocab({self.itos!r})"
 
 
 @functools.lru_cache(maxsize=1)
-def _sample() -> tuple[tuple[str, str], ...]:
+def _sample():
     from autograder.datasets import parallel_sample
 
     pairs = tuple((str(en), str(es)) for en, es in parallel_sample())
@@ -61,8 +155,7 @@ def _sample() -> tuple[tuple[str, str], ...]:
 
 
 @functools.lru_cache(maxsize=8)
-def _sentencepiece_oracle(sentences: tuple[str, ...], vocab_size: int, model_type: str):
-    """sentencepiece trained here with the contract's options: (processor, list of pieces)."""
+def _sentencepiece(sentences, vocab_size, model_type):
     import sentencepiece as spm
 
     model = io.BytesIO()
@@ -73,335 +166,236 @@ def _sentencepiece_oracle(sentences: tuple[str, ...], vocab_size: int, model_typ
         pad_piece="<pad>", unk_piece="<unk>", bos_piece="<sos>", eos_piece="<eos>",
         minloglevel=2,
     )
-    processor = spm.SentencePieceProcessor(model_proto=model.getvalue())
-    pieces = processor.id_to_piece(list(range(processor.get_piece_size())))
-    return processor, pieces
+    return spm.SentencePieceProcessor(model_proto=model.getvalue())
 
 
-class Util:
-    """Namespace of grader helpers (a fixture, so it works under any pytest import mode)."""
+def sentencepiece(sentences, vocab_size, model_type="bpe"):
+    """sentencepiece trained here with the contract's options (the processor)."""
+    return _sentencepiece(tuple(sentences), vocab_size, model_type)
 
-    SPECIALS = SPECIALS
-    WORDS = WORDS
 
-    # ---- describing values and calls -----------------------------------------------------
+@pytest.fixture
+def oracle():
+    return types.SimpleNamespace(
+        normalize=normalize, tokenize=tokenize, filter_pairs=filter_pairs, build_itos=build_itos,
+        numericalize=numericalize, decode=decode, collate=collate, bins=bins, batch_bound=batch_bound,
+        sentencepiece=sentencepiece, Vocab=Vocab)
 
-    @staticmethod
-    def shown(value, limit=300):
-        text = repr(value)
-        return text if len(text) <= limit else text[:limit] + " ..."
 
-    @staticmethod
-    def call(name, *args, **kwargs):
-        """``tokenize('Hello, world!')``: a call students can paste (long arguments cut)."""
-        parts = [Util.shown(arg, 400) for arg in args] + [f"{k}={Util.shown(v, 200)}" for k, v in kwargs.items()]
-        return f"{name}({', '.join(parts)})"
+# ---- what a check reads from a result ---------------------------------------------------------
 
-    @staticmethod
-    def first_difference(got, want):
-        """Index of the first position where two sequences differ (or the shorter length)."""
-        for index, (a, b) in enumerate(zip(got, want)):
-            if a != b:
-                return index
-        return min(len(got), len(want))
+class Then(Call):
+    """A call, and what the grader reads from its result: ``Then("{}.itos[:4]", read,
+    "build_vocab", corpus)`` is shown as ``build_vocab(corpus).itos[:4]``. ``read`` is
+    applied to the student's result and, to recognise a known mistake, to each mistake's."""
 
-    # ---- converting what the student returned ------------------------------------------
+    def __init__(self, shown, read, function, *args, **kwargs):
+        super().__init__(function, *args, **kwargs)
+        self.shown = shown
+        self.read = read
 
-    @staticmethod
-    def is_tensor(value):
-        return type(value).__module__.split(".")[0] == "torch" and hasattr(value, "dtype")
+    def __str__(self):
+        return self.shown.format(Call.__str__(self))
 
-    @staticmethod
-    def str_list(value, call):
-        if not isinstance(value, (list, tuple)) or not all(isinstance(t, str) for t in value):
-            raise AssertionError(f"{call} returned {Util.shown(value)} (type {type(value).__name__}); "
-                                 f"expected a list of strings")
-        return list(value)
+    __repr__ = __str__
 
-    @staticmethod
-    def int_list(value, call):
-        """A list of ints from a list/tuple of ints or a 1-D integer tensor."""
-        if Util.is_tensor(value):
-            if value.dim() != 1 or value.dtype.is_floating_point:
-                raise AssertionError(f"{call} returned a tensor of shape {tuple(value.shape)} and dtype "
-                                     f"{value.dtype}; expected a list of ints")
-            return [int(x) for x in value.tolist()]
-        if not isinstance(value, (list, tuple)) or not all(
-                isinstance(x, int) and not isinstance(x, bool) for x in value):
-            raise AssertionError(f"{call} returned {Util.shown(value)}; expected a list of ints")
-        return list(value)
+    def check(self, module, want, *, rule, mistakes, show=describe, notes=()):
+        """Run the call, read the result, expect ``want``; return what was read."""
+        got = self.read(self.run(module))
+        expect_equal(got, want, self, rule=rule, mistakes=mistakes, normalize=self.read, show=show, notes=notes)
+        return got
 
-    @staticmethod
-    def sequence(value, size, call, what):
-        if not isinstance(value, (tuple, list)) or len(value) != size:
-            raise AssertionError(f"{call} returned {Util.shown(value)}; expected a tuple of {size} {what}")
-        return list(value)
 
-    @staticmethod
-    def long_tensor(value, name, call):
-        import torch
+class Raised:
+    """What a read gives where the operation raised: equal for the same exception type."""
 
-        if not Util.is_tensor(value):
-            raise AssertionError(f"{call}: {name} is {Util.shown(value, 120)} (type {type(value).__name__}); "
-                                 f"expected a torch tensor")
-        if value.dtype != torch.long:
-            raise AssertionError(f"{call}: {name} has dtype {value.dtype}; token ids and lengths must be "
-                                 f"torch.long (int64): nn.Embedding and pack_padded_sequence expect it")
-        return value
+    def __init__(self, error):
+        self.name = getattr(error, "type_name", "") or type(error).__name__
 
-    # ---- student objects --------------------------------------------------------------
+    def __eq__(self, other):
+        return isinstance(other, Raised) and other.name == self.name
 
-    @staticmethod
-    def vocab(pre, itos):
-        """A student Vocab built from a list of tokens."""
-        return pre.Vocab(list(itos))
+    def __hash__(self):
+        return hash(self.name)
 
-    @staticmethod
-    def itos_of(vocab, call):
-        itos = vocab.itos
-        if not isinstance(itos, (list, tuple)) or not all(isinstance(t, str) for t in itos):
-            raise AssertionError(f"{call} returned a Vocab whose itos is {Util.shown(itos)}; expected a "
-                                 f"list of token strings")
-        return list(itos)
+    def __repr__(self):
+        return f"nothing: it raised {self.name}"
 
-    # ---- oracles (the contract, written out) --------------------------------------------
 
-    @staticmethod
-    def normalize(text):
-        return " ".join(unicodedata.normalize("NFKC", text).lower().split())
+def attempt(operation, *args):
+    """``operation(*args)``, or :class:`Raised` where it raises."""
+    try:
+        return operation(*args)
+    except Exception as error:  # noqa: BLE001 - the student's (a StudentError) or a known mistake's
+        return Raised(error)
 
-    @staticmethod
-    def tokenize(text):
-        spaced = "".join(f" {c} " if unicodedata.category(c)[0] == "P" else c for c in Util.normalize(text))
-        return spaced.split()
 
-    @staticmethod
-    def keep_pair(src_len, tgt_len, max_len, max_ratio):
-        if not (1 <= src_len <= max_len and 1 <= tgt_len <= max_len):
-            return False
-        return max(src_len, tgt_len) / min(src_len, tgt_len) <= max_ratio
+# ---- arguments that are objects ------------------------------------------------------------
 
-    @staticmethod
-    def filter_pairs(pairs, max_len, max_ratio=9.0):
-        return [tuple(p) for p in pairs
-                if Util.keep_pair(len(Util.tokenize(p[0])), len(Util.tokenize(p[1])), max_len, max_ratio)]
+class Twin(RemoteObject):
+    """One argument in two places: student code receives ``remote`` (built in the student
+    process); here, where the known mistakes run, it is ``local``. A copy keeps the remote
+    object and copies the local one, so a copied ``random.Random`` starts where the
+    original did, and a Vocab is the same argument before and after a call."""
 
-    @staticmethod
-    def build_itos(corpus, min_freq=1, max_size=None):
-        counts = Counter(token for sentence in corpus for token in sentence if token not in SPECIALS)
-        ranked = sorted((t for t, c in counts.items() if c >= min_freq), key=lambda t: (-counts[t], t))
-        if max_size is not None:
-            ranked = ranked[:max(0, max_size - 4)]
-        return SPECIALS + ranked
+    __slots__ = ("_local",)
 
-    @staticmethod
-    def numericalize(src, tgt, src_itos, tgt_itos, max_len, reverse_source=False):
-        src_index = {t: i for i, t in reversed(list(enumerate(src_itos)))}
-        tgt_index = {t: i for i, t in reversed(list(enumerate(tgt_itos)))}
-        src_ids = [src_index.get(t, UNK_ID) for t in src[:max_len]]
-        if reverse_source:
-            src_ids.reverse()
-        return src_ids, [SOS_ID] + [tgt_index.get(t, UNK_ID) for t in tgt[:max_len - 2]] + [EOS_ID]
+    def __init__(self, local, remote: RemoteObject):
+        super().__init__(remote._session, remote._id, remote._generation, remote._path, remote._type)
+        object.__setattr__(self, "_local", local)
 
-    @staticmethod
-    def decode(ids, itos):
-        ids = list(ids)
-        if ids[:1] == [SOS_ID]:
-            ids = ids[1:]
-        if EOS_ID in ids:
-            ids = ids[:ids.index(EOS_ID)]
-        return [itos[i] for i in ids if i != PAD_ID]
+    def __getattr__(self, name):
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        return getattr(self._local, name)
 
-    @staticmethod
-    def collate(samples, pad_id=0):
-        """(src rows, lengths, tgt rows) as lists, from a stable longest-first sort."""
-        order = sorted(range(len(samples)), key=lambda i: -len(samples[i][0]))
-        s_max = max(len(samples[i][0]) for i in order)
-        t_max = max(len(samples[i][1]) for i in order)
-        src = [list(samples[i][0]) + [pad_id] * (s_max - len(samples[i][0])) for i in order]
-        tgt = [list(samples[i][1]) + [pad_id] * (t_max - len(samples[i][1])) for i in order]
-        return src, [len(samples[i][0]) for i in order], tgt
+    def __getitem__(self, key):
+        return self._local[key]
 
-    @staticmethod
-    def bucket_bound(lengths, batch_size, max_pad_len):
-        """The contract's bound on the number of batches, and the number of non-empty bins."""
-        width = max_pad_len + 1
-        s0 = min(s for s, _ in lengths)
-        t0 = min(t for _, t in lengths)
-        bins = {((s - s0) // width, (t - t0) // width) for s, t in lengths}
-        return math.ceil(len(lengths) / batch_size) + len(bins), len(bins)
+    def __len__(self):
+        return len(self._local)
 
-    # ---- hints: the most likely reason for a wrong answer ---------------------------------
+    def __contains__(self, key):
+        return key in self._local
 
-    @staticmethod
-    def source_hint(got, want, src, src_itos, max_len, reverse_source):
-        index = {t: i for i, t in reversed(list(enumerate(src_itos)))}
-        ids = [index.get(t, UNK_ID) for t in src]
-        if got[:1] == [SOS_ID] or got[-1:] == [EOS_ID]:
-            return "the source gets no <sos> (2) or <eos> (3): only the target is wrapped in them"
-        if reverse_source and got == ids[::-1][:max_len]:
-            return ("reverse AFTER truncating: the source keeps its first max_len tokens, in reverse order "
-                    "(you reversed the whole sentence and then cut it, which keeps its END)")
-        if reverse_source and got == want[::-1]:
-            return "with reverse_source=True the (truncated) source ids must come in reverse order"
-        if not reverse_source and got == want[::-1]:
-            return "the source is reversed only when reverse_source=True"
-        if len(got) != len(want):
-            return f"the source is cut to its first max_len={max_len} tokens (no markers in the source)"
-        return "source ids are vocab[token], 1 (<unk>) for unknown tokens"
+    def __iter__(self):
+        return iter(self._local)
 
-    @staticmethod
-    def target_hint(got, want, tgt, tgt_itos, max_len):
-        index = {t: i for i, t in reversed(list(enumerate(tgt_itos)))}
-        ids = [index.get(t, UNK_ID) for t in tgt]
-        if got[:1] != [SOS_ID] or got[-1:] != [EOS_ID]:
-            if got[:1] == [SOS_ID] and len(got) == max_len and got == ([SOS_ID] + ids + [EOS_ID])[:max_len]:
-                return ("the target lost its <eos>: cut the TOKENS to max_len - 2 before adding <sos> and "
-                        "<eos>, so the target always ends with <eos> (3)")
-            return "the target is <sos> (2), the ids of its first max_len - 2 tokens, then <eos> (3)"
-        if got[1:-1] == want[1:-1][::-1] and got != want:
-            return "reverse_source reverses only the source; the target keeps its order"
-        if len(got) > max_len:
-            return f"the target, <sos> and <eos> included, has at most max_len={max_len} ids"
-        if len(got) != len(want):
-            return f"keep the first max_len - 2 = {max_len - 2} target tokens, then <eos>"
-        return "target ids are vocab[token], 1 (<unk>) for unknown tokens"
+    def __repr__(self):
+        return repr(self._local)
 
-    @staticmethod
-    def collate_hint(got_src, got_lengths, got_tgt, samples, pad_id):
-        """The most likely reason a collated batch differs from the expected one."""
-        want_src, want_lengths, want_tgt = Util.collate(samples, pad_id)
-        if got_lengths != want_lengths:
-            if sorted(got_lengths) == sorted(want_lengths):
-                if got_lengths == sorted(got_lengths):
-                    return ("sort LONGEST first: src_lengths must be in descending order "
-                            "(pack_padded_sequence needs that)")
-                return "the samples must be sorted by source length, longest first"
-            if len(set(got_lengths)) == 1 and got_src and got_lengths[0] == len(got_src[0]):
-                return "src_lengths are the true source lengths, without the padding"
-            return "src_lengths[i] is the number of real (unpadded) tokens of source row i"
-        for name, rows in (("sources", got_src), ("targets", got_tgt)):
-            for row in rows:
-                if row and row[0] == pad_id and row[-1] != pad_id:
-                    return f"pad the {name} on the RIGHT: the tokens come first, then pad_id={pad_id}"
-        ordered = sorted(samples, key=lambda sample: -len(sample[0]))
-        for side, rows, want_rows in ((0, got_src, want_src), (1, got_tgt, want_tgt)):
-            for row, want_row, sample in zip(rows, want_rows, ordered):
-                real = len(sample[side])
-                if len(row) == len(want_row) and row[:real] == want_row[:real] and row[real:] != want_row[real:]:
-                    return f"pad with the pad_id argument ({pad_id}), not a fixed value"
-        got_pairs = sorted(zip(map(tuple, got_src), map(tuple, got_tgt)))
-        want_pairs = sorted(zip(map(tuple, want_src), map(tuple, want_tgt)))
-        if got_pairs == want_pairs:
-            return ("samples with equal source lengths must keep their input order: use a stable sort such as "
-                    "sorted(samples, key=..., reverse=True); sorting ascending and then reversing puts ties "
-                    "backwards")
-        if sorted(got_src) == sorted(want_src) and sorted(got_tgt) == sorted(want_tgt):
-            return ("each target must stay with its own source: sort the (source, target) pairs, not the two "
-                    "sides separately")
-        return "sort the pairs by source length (longest first, stable) and pad each side on the right with pad_id"
+    def __deepcopy__(self, memo):
+        return Twin(copy.deepcopy(self._local, memo), self)
 
-    # ---- checks --------------------------------------------------------------------------
+    def __eq__(self, other):
+        """The same object of the student process (what a call left in its arguments)."""
+        if not isinstance(other, RemoteObject) or other._session is not self._session:
+            return NotImplemented
+        return bool(self._session.module("operator").is_(self, other))
 
-    @staticmethod
-    def check_buckets(got, lengths, batch_size, max_pad_len, call):
-        """Every guarantee of bucketed_batch_indices; fails with the first broken one."""
-        n = len(lengths)
-        if not isinstance(got, (list, tuple)) or not all(isinstance(b, (list, tuple)) for b in got):
-            raise AssertionError(f"{call} returned {Util.shown(got)}; expected a list of batches, each a "
-                                 f"list of sample indices")
-        batches = []
-        for batch in got:
-            indices = Util.int_list(batch, call)
-            batches.append(indices)
-        seen = Counter(i for batch in batches for i in batch)
-        outside = sorted(i for i in seen if not 0 <= i < n)
-        if outside:
-            raise AssertionError(f"{call}: index {outside[0]} is not a sample index (there are {n} samples, "
-                                 f"indices 0..{n - 1})")
-        repeated = sorted(i for i, c in seen.items() if c > 1)
-        if repeated:
-            raise AssertionError(f"{call}: sample {repeated[0]} is in {seen[repeated[0]]} batches; the "
-                                 f"batches must be a partition: every index exactly once")
-        missing = sorted(set(range(n)) - set(seen))
-        if missing:
-            raise AssertionError(
-                f"{call}: {len(missing)} of the {n} samples are in no batch (e.g. index {missing[0]}, "
-                f"lengths {lengths[missing[0]]}); every index must be in exactly one batch: is a last, "
-                f"partial batch dropped?")
-        for number, batch in enumerate(batches):
-            if not batch:
-                raise AssertionError(f"{call}: batch {number} is empty; a partition has no empty batches")
-            if len(batch) > batch_size:
-                raise AssertionError(f"{call}: batch {number} has {len(batch)} samples, more than "
-                                     f"batch_size={batch_size}")
-            for side, name in ((0, "source"), (1, "target")):
-                values = [lengths[i][side] for i in batch]
-                if max(values) - min(values) > max_pad_len:
-                    raise AssertionError(
-                        f"{call}: batch {number} = {Util.shown(batch, 120)} has {name} lengths "
-                        f"{Util.shown(values, 160)}: max - min = {max(values) - min(values)} > "
-                        f"max_pad_len={max_pad_len}. Both the source AND the target lengths of a batch "
-                        f"must lie within max_pad_len of each other")
-        bound, bins = Util.bucket_bound(lengths, batch_size, max_pad_len)
-        if len(batches) > bound:
-            raise AssertionError(
-                f"{call}: {len(batches)} batches for {n} samples; the contract allows at most "
-                f"ceil(N / batch_size) + (non-empty 2-D bins of width max_pad_len + 1) = "
-                f"{math.ceil(n / batch_size)} + {bins} = {bound}. Put samples whose lengths fall in the "
-                f"same bin together (one group per bin, not per exact length) and fill batches up to "
-                f"batch_size")
-        return batches
+    __hash__ = object.__hash__
 
-    @staticmethod
-    def expect_value_error(function, call, why):
-        try:
-            result = function()
-        except ValueError:
-            return
-        raise AssertionError(f"{call} returned {Util.shown(result, 120)} instead of raising ValueError: {why}")
 
-    # ---- generated inputs (all from the secret-seeded rng) ----------------------------------
+@pytest.fixture
+def vocab(student):
+    """``vocab(itos)``: a correct Vocab for student code, built in the student process from
+    builtins (``v[token]``, ``len(v)``, ``v.itos``, ``v.stoi``, ``token in v``) and a
+    callback here (``v.lookup_tokens(ids)``). It is a ``collections.ChainMap`` of stoi
+    whose missing keys give 1: a dict would come back here as a copy."""
+    builtins = student.module("builtins")
+    partial = student.module("functools").partial
+    chain_map = student.module("collections").ChainMap
+    unk = partial(builtins.next, student.module("itertools").repeat(UNK_ID))  # unk(token) == 1
 
-    @staticmethod
-    def sizes(count, largest):
-        """count case sizes growing from 1 to largest: small cases come (and fail) first."""
-        return [1 + (largest - 1) * i // max(1, count - 1) for i in range(count)]
+    def make(itos):
+        local = Vocab(itos)
+        static = builtins.staticmethod
+        namespace = {
+            "itos": list(local.itos), "stoi": dict(local.stoi), "__missing__": static(unk),
+            "__len__": static(partial(builtins.len, list(local.itos))),
+            "__repr__": static(partial(builtins.str, repr(local))),
+            "lookup_tokens": static(local.lookup_tokens),
+        }
+        remote = builtins.type("Vocab", (chain_map,), namespace)(dict(local.stoi))
+        student.trusted_used.add("Vocab")  # the feedback says: ran with a correct Vocab in place of yours
+        return Twin(local, remote)
 
-    @staticmethod
-    def zipf_sentence(rng, pool, length):
-        weights = [1.0 / (rank + 1) for rank in range(len(pool))]
-        return rng.choices(pool, weights=weights, k=length)
+    return make
 
-    @staticmethod
-    def corpus(rng, size, pool=None):
-        pool = list(pool or WORDS)
-        rng.shuffle(pool)
-        pool = pool[:rng.randint(2, min(len(pool), 3 + 2 * size))]
-        return [Util.zipf_sentence(rng, pool, rng.randint(1, 2 + size)) for _ in range(rng.randint(1, 1 + size))]
 
-    @staticmethod
-    def lengths(rng, n, max_len=50, noise=6):
-        """(source, target) length pairs: targets correlate with sources, with noise."""
-        result = []
-        for _ in range(n):
-            s = rng.randint(1, max_len)
-            t = max(1, round(s * rng.uniform(0.7, 1.4)) + rng.randint(-noise, noise))
-            result.append((s, t))
-        return result
+class _Random(random.Random):
+    """A random.Random that describes itself as the call that made it."""
 
-    # ---- the real data --------------------------------------------------------------------
+    def __init__(self, seed=None):
+        super().__init__(seed)
+        self.shown = seed
 
-    @staticmethod
-    def sample_pairs():
-        return list(_sample())
+    def __repr__(self):
+        return f"random.Random({self.shown})"
 
-    @staticmethod
-    def sample_sentences(rng, count):
-        """count sentences from both sides of the parallel sample (no line breaks)."""
-        sentences = [s for pair in _sample() for s in pair if s.strip() and "\n" not in s and "\r" not in s]
-        return rng.sample(sentences, min(count, len(sentences)))
+    def __deepcopy__(self, memo):
+        twin = _Random(self.shown)
+        twin.setstate(self.getstate())
+        return twin
 
-    @staticmethod
-    def sentencepiece_oracle(sentences, vocab_size, model_type):
-        return _sentencepiece_oracle(tuple(sentences), vocab_size, model_type)
+
+@pytest.fixture
+def seeded(student):
+    """``seeded(seed)``: random.Random(seed) in the student process, and its copy here."""
+    random_module = student.module("random")
+    return lambda seed: Twin(_Random(seed), random_module.Random(seed))
+
+
+class _Iterator:
+    """iter(items), described as the call that made it; copies start where it is."""
+
+    def __init__(self, items, start=0):
+        self.items, self.position = list(items), start
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self.position >= len(self.items):
+            raise StopIteration
+        self.position += 1
+        return self.items[self.position - 1]
+
+    def __repr__(self):
+        return f"iter({self.items!r})"
+
+    def __deepcopy__(self, memo):
+        return _Iterator(copy.deepcopy(self.items, memo), self.position)
+
+
+@pytest.fixture
+def iterator(student):
+    """``iterator(items)``: iter(items) in the student process (readable once), and its copy here."""
+    builtins = student.module("builtins")
+    return lambda items: Twin(_Iterator(items), builtins.iter(list(items)))
+
+
+# ---- generated inputs and the real sample ------------------------------------------------------
+
+def zipf_sentence(rng, pool, length):
+    weights = [1.0 / (rank + 1) for rank in range(len(pool))]
+    return rng.choices(pool, weights=weights, k=length)
+
+
+def corpus(rng, size, pool=None):
+    pool = list(pool or WORDS)
+    rng.shuffle(pool)
+    pool = pool[:rng.randint(2, min(len(pool), 3 + 2 * size))]
+    return [zipf_sentence(rng, pool, rng.randint(1, 2 + size)) for _ in range(rng.randint(1, 1 + size))]
+
+
+def lengths(rng, n, max_len=50, noise=6):
+    """(source, target) length pairs: targets correlate with sources, with noise."""
+    result = []
+    for _ in range(n):
+        s = rng.randint(1, max_len)
+        t = max(1, round(s * rng.uniform(0.7, 1.4)) + rng.randint(-noise, noise))
+        result.append((s, t))
+    return result
+
+
+def sample_pairs():
+    return list(_sample())
+
+
+def sample_sentences(rng, count):
+    """count sentences from both sides of the parallel sample (no line breaks)."""
+    sentences = [s for pair in _sample() for s in pair if s.strip() and "\n" not in s and "\r" not in s]
+    return rng.sample(sentences, min(count, len(sentences)))
+
+
+@pytest.fixture
+def cases():
+    return types.SimpleNamespace(corpus=corpus, lengths=lengths, sample_pairs=sample_pairs,
+                                 sample_sentences=sample_sentences, WORDS=WORDS)
+
+
+@pytest.fixture
+def a1():
+    """Small A1 helpers for the test files (which cannot import this conftest)."""
+    return types.SimpleNamespace(Then=Then, Raised=Raised, attempt=attempt, SPECIALS=SPECIALS)

@@ -1,159 +1,304 @@
-"""Graders: collate, bucketed_batch_indices and teacher_forcing_pair."""
+"""Graders: collate, bucketed_batch_indices and teacher_forcing_pair.
 
-import math
+A collate check reads one aspect of the batch (the order of the samples, the padding, the
+lengths, the dtypes and shapes), so that each rule is charged by its own test. The
+contract leaves the bucketing algorithm free, so its checks state what is wrong with the
+batches (the first sample in no batch, the first batch that is too wide, ...) and compare
+that with "nothing".
+"""
 
 import torch
 
+from autograder.results import Evidence
+from autograder.toolkit import Call, CheckFailed, expect_unchanged, sequence, sizes
 
 # ---- collate -------------------------------------------------------------------------------
 
-def _collate(pre, util, samples, pad_id=None):
-    kwargs = {} if pad_id is None else {"pad_id": pad_id}
-    call = util.call("collate", samples, **kwargs)
-    result = util.sequence(pre.collate(samples, **kwargs), 3, call, "tensors (src, src_lengths, tgt)")
-    src, lengths, tgt = (util.long_tensor(t, name, call) for t, name in zip(result, ("src", "src_lengths", "tgt")))
-    return src, lengths, tgt, call
+def _parts(value):
+    return sequence(value, "collate(...)", 3, "a tuple (src, src_lengths, tgt)")
 
 
-def _check_collate(pre, util, samples, hint="", pad_id=None):
-    src, lengths, tgt, call = _collate(pre, util, samples, pad_id)
-    pad = 0 if pad_id is None else pad_id
-    want_src, want_lengths, want_tgt = util.collate(samples, pad)
-    b = len(samples)
-    for name, tensor, shape in (("src", src, (b, len(want_src[0]))), ("src_lengths", lengths, (b,)),
-                                ("tgt", tgt, (b, len(want_tgt[0])))):
-        assert tuple(tensor.shape) == shape, (
-            f"{call}: {name} has shape {tuple(tensor.shape)}, expected {shape} (batch-first: [B, longest "
-            f"length] for src and tgt, [B] for src_lengths)")
-    got_src, got_lengths, got_tgt = src.tolist(), lengths.tolist(), tgt.tolist()
-    if (got_src, got_lengths, got_tgt) != (want_src, want_lengths, want_tgt):
-        reason = util.collate_hint(got_src, got_lengths, got_tgt, samples, pad)
-        raise AssertionError(
-            f"{call} returned src={got_src}, src_lengths={got_lengths}, tgt={got_tgt}; expected "
-            f"src={want_src}, src_lengths={want_lengths}, tgt={want_tgt}: {reason}" + (f" ({hint})" if hint else ""))
+def _strip(row, pad_id):
+    """A padded row without the padding at either end."""
+    start, end = 0, len(row)
+    while start < end and row[start] == pad_id:
+        start += 1
+    while end > start and row[end - 1] == pad_id:
+        end -= 1
+    return row[start:end]
 
 
-def test_collate_shapes_and_dtypes(pre, util):
+def _order(pad_id):
+    """The samples in the order of the batch's rows, padding removed."""
+    def read(value):
+        src, _, tgt = map(_rows, _parts(value))
+        return [(_strip(s, pad_id), _strip(t, pad_id)) for s, t in zip(src, tgt)]
+    return read
+
+
+def _rows(value):
+    """Nested lists, from a tensor or from lists (the dtype is another test's business)."""
+    return value.tolist() if hasattr(value, "tolist") else [list(v) if isinstance(v, (list, tuple)) else v
+                                                          for v in value]
+
+
+def _padded_rows(value):
+    """The rows of src and of tgt, each sorted (their order is another test's business)."""
+    src, _, tgt = map(_rows, _parts(value))
+    return sorted(src), sorted(tgt)
+
+
+def _lengths_of_rows(pad_id):
+    """(row without padding, its length in src_lengths) for every row, sorted."""
+    def read(value):
+        src, lengths, _ = map(_rows, _parts(value))
+        return sorted((_strip(row, pad_id), length) for row, length in zip(src, lengths))
+    return read
+
+
+def _all(value):
+    return tuple(map(_rows, _parts(value)))
+
+
+def _kinds(value):
+    """dtype and shape of each of the three tensors."""
+    return [(str(getattr(t, "dtype", type(t).__name__)), list(getattr(t, "shape", [len(t)]))) for t in _parts(value)]
+
+
+def _collate(pre, mistakes, a1, shown, read, want, rule, samples, *pad_id):
+    a1.Then(shown, read, "collate", samples, *pad_id).check(pre, want, mistakes=mistakes, rule=rule)
+
+
+ORDER = ("the samples are sorted by source length, longest first, each target staying with its source; the sort "
+         "is stable (equal source lengths keep their input order)")
+SAMPLES = [([4, 5], [2, 6, 3]), ([4, 5, 6, 7], [2, 3]), ([8], [2, 9, 9, 9, 3])]
+
+
+def test_collate_shapes_and_dtypes(pre, mistakes, a1):
     """collate: three LongTensors, [B, S_max], [B] and [B, T_max]"""
-    samples = [([4, 5], [2, 6, 3]), ([4, 5, 6, 7], [2, 3]), ([8], [2, 9, 9, 9, 3])]
-    src, lengths, tgt, call = _collate(pre, util, samples)
-    for name, tensor, shape in (("src", src, (3, 4)), ("src_lengths", lengths, (3,)), ("tgt", tgt, (3, 5))):
-        assert tuple(tensor.shape) == shape, (
-            f"{call}: {name} has shape {tuple(tensor.shape)}, expected {shape}: batch-first, padded to the "
-            f"longest source (4) and the longest target (5)")
+    _collate(pre, mistakes, a1, "[(t.dtype, list(t.shape)) for t in {}]", _kinds,
+             [("torch.int64", [3, 4]), ("torch.int64", [3]), ("torch.int64", [3, 5])],
+             "src [B, longest source], src_lengths [B] and tgt [B, longest target], all torch.long (int64): what "
+             "nn.Embedding and pack_padded_sequence expect", SAMPLES)
 
 
-def test_collate_sorted_longest_first(pre, util):
-    """collate: samples sorted by source length, longest first, targets following their sources"""
-    _check_collate(pre, util, [([4, 5], [2, 6, 3]), ([4, 5, 6, 7], [2, 3]), ([8], [2, 9, 9, 9, 3])])
-    _check_collate(pre, util, [([1], [2, 3]), ([5, 6, 7], [2, 8, 3]), ([9, 9], [2, 3, 0])])
+def test_collate_sorted_longest_first(pre, mistakes, a1, oracle):
+    """collate: samples sorted by source length, longest first, each target with its source"""
+    for samples in (SAMPLES, [([1], [2, 3]), ([5, 6, 7], [2, 8, 3]), ([9, 9], [2, 9, 9, 9, 9, 3])]):
+        want = sorted(samples, key=lambda s: -len(s[0]))
+        _collate(pre, mistakes, a1, "{} (its rows as (source, target), padding removed)", _order(0), want, ORDER,
+                 samples)
 
 
-def test_collate_right_padding(pre, util):
-    """collate: both sides are padded on the right with pad_id"""
-    samples = [([4, 5, 6], [2, 7, 3]), ([8], [2, 9, 10, 11, 3])]
-    _check_collate(pre, util, samples)
-    _check_collate(pre, util, samples, pad_id=99, hint="pad with the pad_id argument, here 99")
-
-
-def test_collate_lengths_exclude_padding(pre, util):
-    """collate: src_lengths are the true source lengths"""
-    _check_collate(pre, util, [([4, 5, 6, 7, 8], [2, 3]), ([4], [2, 3]), ([9, 9, 9], [2, 3])])
-
-
-def test_collate_stable_for_ties(pre, util):
+def test_collate_stable_for_ties(pre, mistakes, a1):
     """collate: sources of equal length keep their input order (a stable sort)"""
     samples = [([4, 4], [2, 4, 3]), ([5, 5, 5], [2, 5, 3]), ([6, 6], [2, 6, 3]), ([7, 7], [2, 7, 3])]
-    _check_collate(pre, util, samples, hint="three sources have length 2: they keep their input order 4, 6, 7 "
-                                            "(Python's sorted(..., reverse=True) is stable; sorting ascending "
-                                            "and reversing is not)")
+
+    def ties(value):  # the sources of length 2, in the order of the rows
+        return [source for source, _ in _order(0)(value) if len(source) == 2]
+
+    _collate(pre, mistakes, a1, "{} (its source rows of length 2, in order)", ties, [[4, 4], [6, 6], [7, 7]],
+             "samples with equal source lengths keep their input order: the sort is stable (sorted(samples, key=..., "
+             "reverse=True) is; sorting ascending and then reversing is not)", samples)
 
 
-def test_collate_order_independent(pre, util, rng):
-    """collate: the result does not depend on the order the samples arrive in"""
-    for size in util.sizes(12, 12):
-        lengths = rng.sample(range(1, 2 * size + 3), size)  # distinct source lengths: no ties
-        samples = [([rng.randint(4, 50) for _ in range(n)],
-                    [2] + [rng.randint(4, 50) for _ in range(rng.randint(0, 8))] + [3])
-                   for n in lengths]
-        first = _collate(pre, util, samples)
-        shuffled = samples[:]
-        rng.shuffle(shuffled)
-        second = _collate(pre, util, shuffled)
-        same = all(torch.equal(a, b) for a, b in zip(first[:3], second[:3]))
-        assert same, (f"{first[3]} and {second[3]} (the same samples in another order, all source lengths "
-                      f"different) gave different tensors; sorting by source length must decide the order")
-        _check_collate(pre, util, shuffled)
+def test_collate_right_padding(pre, mistakes, a1, oracle):
+    """collate: both sides are padded on the right with pad_id"""
+    samples = [([4, 5, 6], [2, 7, 3]), ([8], [2, 9, 10, 11, 3])]
+    for pad_id in ((), (99,)):
+        src, _, tgt = oracle.collate(samples, *pad_id)
+        _collate(pre, mistakes, a1, "{} (the rows of src and of tgt, each sorted)", _padded_rows,
+                 (sorted(src), sorted(tgt)),
+                 "every row is filled up on the RIGHT with pad_id (default 0) to the length of the longest row",
+                 samples, *pad_id)
 
 
-def test_collate_random(pre, util, rng):
-    """collate: random batches, ties included"""
-    for size in util.sizes(30, 16):
+def test_collate_lengths_exclude_padding(pre, mistakes, a1):
+    """collate: src_lengths are the true source lengths, padding not counted"""
+    samples = [([4, 5, 6, 7, 8], [2, 3]), ([4], [2, 3]), ([9, 9, 9], [2, 3])]
+    _collate(pre, mistakes, a1, "{} (each source row, padding removed, with its src_lengths entry)", _lengths_of_rows(0),
+             sorted((s, len(s)) for s, _ in samples),
+             "src_lengths[i] is the number of real tokens of row i of src (its padding not counted)", samples)
+
+
+def test_collate_leaves_samples_unchanged(student, pre, mistakes):
+    """collate: the samples list and its id lists are left as they were"""
+    call = Call("collate", [([4, 5], [2, 6, 3]), ([4, 5, 6, 7], [2, 3]), ([8], [2, 9, 9, 9, 3])])
+    expect_unchanged(student, pre, call, mistakes=mistakes,
+                     rule="collate builds new lists and tensors: the caller's list keeps its order and its id lists "
+                          "are not padded (no samples.sort(), extend() or += on them)")
+
+
+def _random_samples(rng, size):
+    """A batch whose input order is neither sorted nor reverse sorted by source length."""
+    while True:
         samples = [([rng.randint(4, 30) for _ in range(rng.randint(1, size + 1))],
                     [2] + [rng.randint(4, 30) for _ in range(rng.randint(0, size))] + [3])
-                   for _ in range(rng.randint(1, size))]
-        _check_collate(pre, util, samples, pad_id=rng.choice([None, 0, 1, 7]))
+                   for _ in range(rng.randint(3, size + 3))]
+        lengths = [len(s) for s, _ in samples]
+        if lengths != sorted(lengths) and lengths != sorted(lengths, reverse=True):
+            return samples
 
 
-# ---- bucketed_batch_indices -------------------------------------------------------------------
-
-def _bucket(pre, util, lengths, batch_size, max_pad_len, rng=None, rng_text=None, what=None):
-    args = (lengths, batch_size, max_pad_len) + (() if rng is None else (rng,))
-    shown = what or util.shown(lengths, 400)
-    call = (f"bucketed_batch_indices({shown}, {batch_size}, {max_pad_len}"
-            + ("" if rng is None else f", {rng_text}") + ")")
-    got = pre.bucketed_batch_indices(*args)
-    return util.check_buckets(got, lengths, batch_size, max_pad_len, call), call
-
-
-def test_bucketing_partition(pre, util):
-    """bucketing: every sample index is in exactly one batch, the last partial batch included"""
-    lengths = [(3, 4)] * 7
-    _bucket(pre, util, lengths, 3, 0)
-    _bucket(pre, util, [(5, 5), (1, 2), (5, 6), (9, 9), (1, 1)], 2, 1)
+def test_collate_random(pre, mistakes, rng, a1, oracle):
+    """collate: random batches, equal source lengths included"""
+    for size in sizes(25, 12):
+        samples = _random_samples(rng, size)
+        pad_id = rng.choice([(), (0,), (1,), (7,)])
+        _collate(pre, mistakes, a1, "{}", _all, oracle.collate(samples, *pad_id),
+                 "sorted by source length, longest first (stable); right-padded with pad_id; src_lengths the true "
+                 "source lengths", samples, *pad_id)
 
 
-def test_bucketing_batch_size(pre, util):
+# ---- bucketed_batch_indices ---------------------------------------------------------------------
+
+def _batches(value):
+    """The batches as lists of ints (what the checks below read)."""
+    batches = sequence(value, "bucketed_batch_indices(...)", what="a list of batches")
+    return [[int(i) for i in sequence(batch, "bucketed_batch_indices(...)", what="a list of sample indices")]
+            for batch in batches]
+
+
+def _partition(lengths):
+    """What breaks the partition rule (or the text for nothing), for a read of the batches."""
+    ok = "batches in which every sample is in exactly one batch"
+
+    def read(value):
+        batches, n = _batches(value), len(lengths)
+        seen = {}
+        for number, batch in enumerate(batches):
+            if not batch:
+                return f"batches of which batch {number} is empty"
+            for index in batch:
+                if not 0 <= index < n:
+                    return f"batches of which batch {number} holds {index}, not a sample index (0..{n - 1})"
+                seen[index] = seen.get(index, 0) + 1
+        repeated = sorted(i for i, c in seen.items() if c > 1)
+        if repeated:
+            return f"batches in which sample {repeated[0]} is in {seen[repeated[0]]} batches"
+        missing = sorted(set(range(n)) - set(seen))
+        if missing:
+            return f"batches in which {len(missing)} of the {n} samples are in no batch (the first: sample {missing[0]})"
+        return ok
+    return read, ok
+
+
+def _size(batch_size):
+    ok = f"batches of at most {batch_size} samples each"
+
+    def read(value):
+        for number, batch in enumerate(_batches(value)):
+            if len(batch) > batch_size:
+                return f"batches of which batch {number} has {len(batch)} samples"
+        return ok
+    return read, ok
+
+
+def _spread(lengths, max_pad_len, side):
+    name = ("source", "target")[side]
+    ok = f"batches whose {name} lengths differ by at most {max_pad_len}"
+
+    def read(value):
+        for number, batch in enumerate(_batches(value)):
+            values = [lengths[i][side] for i in batch if 0 <= i < len(lengths)]
+            if values and max(values) - min(values) > max_pad_len:
+                return f"batches of which batch {number} has the {name} lengths {sorted(values)}"
+        return ok
+    return read, ok
+
+
+def _count(bound):
+    ok = f"at most {bound} batches"
+
+    def read(value):
+        count = len(_batches(value))
+        return f"{count} batches" if count > bound else ok
+    return read, ok
+
+
+def _every_rule(lengths, batch_size, max_pad_len, oracle):
+    """The first broken rule, in the order of the tests above."""
+    checks = [_partition(lengths), _size(batch_size), _spread(lengths, max_pad_len, 0),
+              _spread(lengths, max_pad_len, 1), _count(oracle.batch_bound(lengths, batch_size, max_pad_len))]
+    ok = "batches that keep every rule"
+
+    def read(value):
+        for check, fine in checks:
+            problem = check(value)
+            if problem != fine:
+                return problem
+        return ok
+    return read, ok
+
+
+def _bucket(pre, mistakes, a1, check, rule, lengths, batch_size, max_pad_len):
+    read, ok = check
+    call = a1.Then("{}", read, "bucketed_batch_indices", lengths, batch_size, max_pad_len)
+    call.check(pre, ok, mistakes=mistakes, rule=rule, show=str)
+
+
+PARTITION = ("the batches are a partition of the sample indices: every index in exactly one batch, none dropped "
+             "(not even the last, smaller batch), no empty batch")
+
+
+def test_bucketing_partition(pre, mistakes, a1):
+    """bucketing: every sample index is in exactly one batch"""
+    lengths = [(3, 4)] * 6
+    _bucket(pre, mistakes, a1, _partition(lengths), PARTITION, lengths, 3, 0)
+
+
+def test_bucketing_keeps_last_batch(pre, mistakes, a1):
+    """bucketing: the last, smaller batch of a group is kept too"""
+    for lengths, batch_size, max_pad_len in (([(3, 4)] * 7, 3, 0), ([(5, 5), (1, 2), (5, 6), (9, 9), (1, 1)], 2, 1)):
+        _bucket(pre, mistakes, a1, _partition(lengths), PARTITION, lengths, batch_size, max_pad_len)
+
+
+def test_bucketing_batch_size(pre, mistakes, a1):
     """bucketing: no batch is larger than batch_size"""
     lengths = [(4, 4)] * 10 + [(5, 5)] * 3
-    for batch_size in (1, 4, 5, 13, 20):
-        _bucket(pre, util, lengths, batch_size, 2)
+    for batch_size in (4, 1, 5, 13, 20):
+        _bucket(pre, mistakes, a1, _size(batch_size), "a batch holds at most batch_size samples", lengths,
+                batch_size, 2)
 
 
-def test_bucketing_source_spread(pre, util):
+def test_bucketing_source_spread(pre, mistakes, a1):
     """bucketing: source lengths in a batch differ by at most max_pad_len"""
     lengths = [(1, 5), (2, 5), (3, 5), (4, 5), (7, 5), (10, 5), (11, 5), (20, 5)]
     for max_pad_len in (0, 1, 3, 10):
-        _bucket(pre, util, lengths, 8, max_pad_len)
+        _bucket(pre, mistakes, a1, _spread(lengths, max_pad_len, 0),
+                "inside a batch, max - min of the source lengths is at most max_pad_len", lengths, 8, max_pad_len)
 
 
-def test_bucketing_target_spread(pre, util):
+def test_bucketing_target_spread(pre, mistakes, a1):
     """bucketing: target lengths in a batch differ by at most max_pad_len, too"""
-    lengths = [(5, 1), (5, 2), (5, 3), (5, 4), (5, 7), (5, 10), (5, 11), (5, 20)]
-    for max_pad_len in (0, 1, 3, 10):
-        _bucket(pre, util, lengths, 8, max_pad_len)
-    lengths = [(5, 5), (6, 30), (5, 6), (6, 31), (7, 5), (5, 29)]
-    _bucket(pre, util, lengths, 4, 2)
+    rule = "inside a batch, max - min of the target lengths is at most max_pad_len (as for the sources)"
+    cases = [([(5, 5), (6, 30), (5, 6), (6, 31), (7, 5), (5, 29)], 4, 2)]
+    cases += [([(5, 1), (5, 2), (5, 3), (5, 4), (5, 7), (5, 10), (5, 11), (5, 20)], 8, m) for m in (0, 1, 3, 10)]
+    for lengths, batch_size, max_pad_len in cases:
+        _bucket(pre, mistakes, a1, _spread(lengths, max_pad_len, 1), rule, lengths, batch_size, max_pad_len)
 
 
-def test_bucketing_batch_count(pre, util, rng):
+def test_bucketing_batch_count(pre, mistakes, a1, rng, cases, oracle):
     """bucketing: no more batches than ceil(N / batch_size) + the number of non-empty length bins"""
-    for n in (8, 40, 120):
-        lengths = util.lengths(rng, n, max_len=40, noise=3)
-        _bucket(pre, util, lengths, 16, 4)
-    _bucket(pre, util, [(s, s) for s in range(1, 31)], 10, 9)
+    rule = ("at most ceil(N / batch_size) + (the number of non-empty 2-D bins of width max_pad_len + 1) batches: "
+            "samples whose lengths fall in one bin share batches, filled up to batch_size")
+    inputs = [([(s, s) for s in range(1, 31)], 10, 9)] + [(cases.lengths(rng, n, 40, 3), 16, 4) for n in (8, 40, 120)]
+    for lengths, batch_size, max_pad_len in inputs:
+        _bucket(pre, mistakes, a1, _count(oracle.batch_bound(lengths, batch_size, max_pad_len)), rule, lengths,
+                batch_size, max_pad_len)
 
 
-def test_bucketing_random(pre, util, rng):
-    """bucketing: random lengths, batch sizes and max_pad_len"""
-    for size in util.sizes(30, 300):
-        lengths = util.lengths(rng, size, max_len=rng.choice([5, 20, 60]), noise=rng.randint(0, 8))
-        _bucket(pre, util, lengths, rng.randint(1, 40), rng.randint(0, 8))
+def test_bucketing_leaves_lengths_unchanged(student, pre, mistakes):
+    """bucketing: the list of lengths it is given is left as it was"""
+    call = Call("bucketed_batch_indices", [(5, 6), (1, 2), (9, 9), (1, 1), (5, 5)], 2, 1)
+    expect_unchanged(student, pre, call, mistakes=mistakes,
+                     rule="bucketed_batch_indices only reads the lengths; the caller's list keeps its order")
 
 
 def _clusters(rng, count=20):
-    """Lengths in `count` far-apart clusters, each fitting in one batch of 8 with max_pad_len 2:
-    every batch belongs to exactly one cluster, whatever the bucketing algorithm."""
+    """Lengths in `count` far-apart clusters of 3 to 8 samples, each cluster within
+    max_pad_len 2 on both sides: with any bucketing that keeps the rules, every batch
+    belongs to one cluster, and batches of 2 make about 50 batches to shuffle."""
     lengths, cluster_of = [], []
     for cluster in range(count):
         for _ in range(rng.randint(3, 8)):
@@ -164,71 +309,143 @@ def _clusters(rng, count=20):
     return [lengths[i] for i in order], [cluster_of[i] for i in order]
 
 
-def test_bucketing_rng_shuffles_batch_order(pre, util, rng, student):
-    """bucketing: the batch order is shuffled with the rng argument"""
+def _randomness_failure(mistakes, behaves_like, rule, call, observed, expected):
+    """A failed check of what two calls do together, naming the known mistake that does the same."""
+    return CheckFailed(Evidence(rule=rule, call=call, observed=observed, expected=expected,
+                                diagnosis=mistakes.recognise("bucketed_batch_indices", behaves_like)))
+
+
+def test_bucketing_same_seed_same_batches(pre, mistakes, rng, seeded, a1):
+    """bucketing: all randomness comes from rng (the same seed gives the same batches)"""
+    lengths, _ = _clusters(rng)
+    seed = rng.randrange(10**6)
+    first = a1.Then("{}", _batches, "bucketed_batch_indices", lengths, 2, 2, seeded(seed))
+    second = a1.Then("{}", _batches, "bucketed_batch_indices", lengths, 2, 2, seeded(seed))
+    got = [_batches(call.run(pre)) for call in (first, second)]
+    if got[0] != got[1]:
+        def behaves_like(module):
+            import random
+            answers = [module.bucketed_batch_indices(list(lengths), 2, 2, random.Random(seed)) for _ in range(2)]
+            return answers[0] != answers[1]
+
+        raise _randomness_failure(
+            mistakes, behaves_like, "use only the rng argument (rng.shuffle(batches)), never the random module's "
+            "global functions: the caller seeds rng to make training reproducible",
+            f"{first} twice", "different batches the second time", "the same batches both times")
+
+
+def test_bucketing_rng_shuffles_batch_order(pre, mistakes, rng, seeded, a1):
+    """bucketing: the batch order is shuffled with the rng argument
+
+    Two seeds give the same order of the ~50 batches of 20 length groups with probability
+    far below 1e-30 for a correct solution (one arrangement among more than 1e40).
+    """
     lengths, cluster_of = _clusters(rng)
-    random = student.module("random")
     seed_a, seed_b = rng.sample(range(10**6), 2)
-    what = f"<{len(lengths)} length pairs in {len(set(cluster_of))} far-apart groups: {util.shown(lengths, 80)}>"
-    a1, call_a = _bucket(pre, util, lengths, 8, 2, random.Random(seed_a), f"random.Random({seed_a})", what)
-    a2, _ = _bucket(pre, util, lengths, 8, 2, random.Random(seed_a), f"random.Random({seed_a})", what)
-    b, _ = _bucket(pre, util, lengths, 8, 2, random.Random(seed_b), f"random.Random({seed_b})", what)
-    assert a1 == a2, (f"calling {call_a} twice gave different batches; all randomness must come from the rng "
-                      f"argument (rng.shuffle(batches)), not from the random module's global state")
-    order_a = [cluster_of[batch[0]] for batch in a1]
-    order_b = [cluster_of[batch[0]] for batch in b]
-    assert order_a != order_b, (
-        f"{call_a} and the same call with random.Random({seed_b}): the samples form {len(set(cluster_of))} "
-        f"far-apart length groups, and with both "
-        f"seeds the batches come in the same group order {order_a[:12]}...; with an rng the ORDER of the "
-        f"batches must be shuffled (rng.shuffle(batches)), so that training does not see the same lengths "
-        f"in the same order every epoch")
+    calls = [a1.Then("{}", _batches, "bucketed_batch_indices", lengths, 2, 2, seeded(s)) for s in (seed_a, seed_b)]
+    orders = [[cluster_of[batch[0]] for batch in _batches(call.run(pre)) if batch] for call in calls]
+    if orders[0] == orders[1]:
+        def behaves_like(module):  # the same batch order as the student's, with both seeds
+            import random
+            return all([cluster_of[b[0]] for b in module.bucketed_batch_indices(list(lengths), 2, 2, random.Random(s))
+                        if b] == orders[0] for s in (seed_a, seed_b))
+
+        raise _randomness_failure(
+            mistakes, behaves_like, "with an rng, the ORDER of the batches is shuffled with it (rng.shuffle(batches)), "
+            "so that training does not meet the same lengths in the same order every epoch",
+            f"{calls[0]} and the same call with random.Random({seed_b})",
+            f"the batches of the {len(set(cluster_of))} far-apart length groups in the same group order with both "
+            f"seeds: {orders[0][:12]}...", "another order with another seed")
 
 
-def test_bucketing_without_rng_is_deterministic(pre, util, rng):
+def test_bucketing_without_rng_is_deterministic(pre, mistakes, rng, a1):
     """bucketing: with rng=None the batches are left as built (the same on every call)"""
-    lengths, cluster_of = _clusters(rng)
-    what = f"<{len(lengths)} length pairs in {len(set(cluster_of))} far-apart groups: {util.shown(lengths, 80)}>"
-    first, call = _bucket(pre, util, lengths, 8, 2, what=what)
-    second, _ = _bucket(pre, util, lengths, 8, 2, what=what)
-    assert first == second, (f"calling {call} twice gave different results; with rng=None nothing is "
-                             f"shuffled: return the batches in the order they were built")
+    lengths, _ = _clusters(rng)
+    call = a1.Then("{}", _batches, "bucketed_batch_indices", lengths, 2, 2)
+    got = [_batches(call.run(pre)) for _ in range(2)]
+    if got[0] != got[1]:
+        def behaves_like(module):
+            return len({str(module.bucketed_batch_indices(list(lengths), 2, 2)) for _ in range(3)}) > 1
+
+        raise _randomness_failure(
+            mistakes, behaves_like, "with rng=None nothing is shuffled: the batches come in the order they were built, "
+            "so the same input gives the same batches", f"{call} twice", "different batches the second time",
+            "the same batches both times")
+
+
+ALL_RULES = ("a partition of the indices into batches of at most batch_size, whose source and target lengths each "
+             "differ by at most max_pad_len, with at most ceil(N / batch_size) + (non-empty bins) batches")
+
+
+def test_bucketing_random(pre, mistakes, rng, cases, a1, oracle):
+    """bucketing: every rule, on random lengths, batch sizes and max_pad_len"""
+    for size in sizes(20, 300):
+        lengths = cases.lengths(rng, size, max_len=rng.choice([5, 20, 60]), noise=rng.randint(0, 8))
+        batch_size, max_pad_len = rng.randint(1, 40), rng.randint(0, 8)
+        _bucket(pre, mistakes, a1, _every_rule(lengths, batch_size, max_pad_len, oracle), ALL_RULES, lengths,
+                batch_size, max_pad_len)
+
+
+def test_bucketing_real_sample(pre, mistakes, rng, cases, a1, oracle):
+    """bucketing: every rule, on the lengths of 200 numericalized verse pairs of the real sample"""
+    pairs = [(oracle.tokenize(en), oracle.tokenize(es)) for en, es in rng.sample(cases.sample_pairs(), 200)]
+    max_len = rng.randint(10, 40)
+    lengths = [(min(len(s), max_len), min(len(t), max_len - 2) + 2) for s, t in pairs]
+    batch_size, max_pad_len = rng.randint(8, 32), rng.randint(1, 5)
+    _bucket(pre, mistakes, a1, _every_rule(lengths, batch_size, max_pad_len, oracle), ALL_RULES, lengths,
+            batch_size, max_pad_len)
 
 
 # ---- teacher_forcing_pair -----------------------------------------------------------------------
 
-def _check_teacher_forcing(pre, util, tgt):
-    call = f"teacher_forcing_pair(torch.tensor({tgt.tolist()}))"
-    result = util.sequence(pre.teacher_forcing_pair(tgt), 2, call, "tensors (decoder_input, decoder_target)")
-    want = (tgt[:, :-1], tgt[:, 1:])
-    for name, got, expected in zip(("decoder_input", "decoder_target"), result, want):
-        assert util.is_tensor(got), f"{call}: {name} is {util.shown(got, 120)}; expected a tensor"
-        assert got.dtype == tgt.dtype, f"{call}: {name} has dtype {got.dtype}; keep the dtype of tgt ({tgt.dtype})"
-        assert tuple(got.shape) == tuple(expected.shape), (
-            f"{call}: {name} has shape {tuple(got.shape)}, expected {tuple(expected.shape)} ([B, T-1])")
-    got_in, got_out = result
-    if not (torch.equal(got_in, want[0]) and torch.equal(got_out, want[1])):
-        if torch.equal(got_in, want[1]) and torch.equal(got_out, want[0]):
-            reason = ("input and target are swapped: the decoder READS tgt[:, :-1] (starting with <sos>) and "
-                      "must PREDICT tgt[:, 1:] (the next token at every step, ending with <eos>)")
-        else:
-            reason = "decoder_input = tgt[:, :-1] (all but the last token), decoder_target = tgt[:, 1:] (all but <sos>)"
-        raise AssertionError(f"{call} returned ({got_in.tolist()}, {got_out.tolist()}), expected "
-                             f"({want[0].tolist()}, {want[1].tolist()}): {reason}")
+def _pair(value):
+    return sequence(value, "teacher_forcing_pair(...)", 2, "a tuple (decoder_input, decoder_target)")
 
 
-def test_teacher_forcing_shift(pre, util):
-    """teacher forcing: input = tgt[:, :-1], target = tgt[:, 1:]"""
-    _check_teacher_forcing(pre, util, torch.tensor([[2, 5, 6, 3], [2, 7, 3, 0]]))
-    _check_teacher_forcing(pre, util, torch.tensor([[2, 3]]))
+def _shifted(value):
+    return tuple(_rows(t) for t in _pair(value))
 
 
-def test_teacher_forcing_random(pre, util, rng):
+def _pair_kinds(value):
+    return [(str(getattr(t, "dtype", type(t).__name__)), list(getattr(t, "shape", []))) for t in _pair(value)]
+
+
+SHIFT = ("decoder_input = tgt[:, :-1] (every position but the last) and decoder_target = tgt[:, 1:] (every "
+         "position but <sos>): at step t the decoder reads token t and must predict token t + 1")
+
+
+def _teacher_forcing(pre, mistakes, a1, read, want, rule, tgt, shown="{}"):
+    a1.Then(shown, read, "teacher_forcing_pair", tgt).check(pre, want, mistakes=mistakes, rule=rule)
+
+
+def test_teacher_forcing_shift(pre, mistakes, a1):
+    """teacher forcing: decoder input = tgt[:, :-1], decoder target = tgt[:, 1:]"""
+    for tgt in (torch.tensor([[2, 5, 6, 3], [2, 7, 3, 0]]), torch.tensor([[2, 3]])):
+        _teacher_forcing(pre, mistakes, a1, _shifted, (tgt[:, :-1].tolist(), tgt[:, 1:].tolist()), SHIFT, tgt)
+
+
+def test_teacher_forcing_shapes_and_dtype(pre, mistakes, a1):
+    """teacher forcing: two [B, T-1] tensors with the dtype of tgt"""
+    for tgt in (torch.tensor([[2, 5, 6, 3], [2, 7, 3, 0], [2, 8, 3, 0]]), torch.tensor([[2, 3]], dtype=torch.int32)):
+        kind = (str(tgt.dtype), [tgt.shape[0], tgt.shape[1] - 1])
+        _teacher_forcing(pre, mistakes, a1, _pair_kinds, [kind, kind],
+                         "both are [B, T-1] (one position fewer along the time axis, dim 1) with tgt's dtype", tgt,
+                         "[(t.dtype, list(t.shape)) for t in {}]")
+
+
+def test_teacher_forcing_leaves_tgt_unchanged(student, pre, mistakes):
+    """teacher forcing: the tgt tensor it is given is left as it was"""
+    call = Call("teacher_forcing_pair", torch.tensor([[2, 5, 6, 3], [2, 7, 3, 0]]))
+    expect_unchanged(student, pre, call, mistakes=mistakes,
+                     rule="teacher_forcing_pair slices tgt; it never changes it in place")
+
+
+def test_teacher_forcing_random(pre, mistakes, rng, a1):
     """teacher forcing: random padded target batches"""
-    for size in util.sizes(10, 12):
-        rows = []
-        width = rng.randint(2, size + 2)
+    for size in sizes(10, 12):
+        width, batch = rng.randint(2, size + 2), []
         for _ in range(rng.randint(1, size)):
             n = rng.randint(0, width - 2)
-            rows.append([2] + [rng.randint(4, 40) for _ in range(n)] + [3] + [0] * (width - 2 - n))
-        _check_teacher_forcing(pre, util, torch.tensor(rows, dtype=torch.long))
+            batch.append([2] + [rng.randint(4, 40) for _ in range(n)] + [3] + [0] * (width - 2 - n))
+        tgt = torch.tensor(batch, dtype=torch.long)
+        _teacher_forcing(pre, mistakes, a1, _shifted, (tgt[:, :-1].tolist(), tgt[:, 1:].tolist()), SHIFT, tgt)

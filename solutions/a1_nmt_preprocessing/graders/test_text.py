@@ -1,167 +1,202 @@
-"""Graders: normalize, tokenize and filter_pairs."""
+"""Graders: normalize, tokenize and filter_pairs.
+
+tokenize is graded with a correct normalize in place of the student's, and filter_pairs
+with a correct tokenize (and normalize): a mistake in one is charged to its own concept.
+The texts of the tokenize rules are already normalized (lower case, single spaces), so
+that each test looks at its own rule.
+"""
+
+from autograder.toolkit import (
+    Call,
+    expect_equal,
+    expect_unchanged,
+    sequence,
+    sizes,
+    trusted,
+)
 
 
-def _check_normalize(pre, util, text, hint, want=None):
-    call = util.call("normalize", text)
-    got = pre.normalize(text)
-    if want is None:
-        want = util.normalize(text)
-    assert isinstance(got, str), f"{call} returned {util.shown(got)}; expected a string"
-    assert got == want, f"{call} returned {got!r}, expected {want!r}: {hint}"
+def _normalize(pre, mistakes, text, want, rule):
+    call = Call("normalize", text)
+    got = call.run(pre)
+    # 'é' and 'e' + U+0301 look alike: the note shows every character.
+    expect_equal(got, want, call, rule=rule, mistakes=mistakes,
+                 notes=[f"with escapes: normalize({text!a}) returned {got!a}, expected {want!a}"])
 
 
-def _check_tokenize(pre, util, text, hint, want=None):
-    call = util.call("tokenize", text)
-    got = util.str_list(pre.tokenize(text), call)
-    if want is None:
-        want = util.tokenize(text)
-    assert got == want, f"{call} returned {got}, expected {want}: {hint}"
+def _tokenize(pre, mistakes, text, want, rule):
+    call = Call("tokenize", text)
+    with trusted(pre, mistakes, "normalize"):
+        got = sequence(call.run(pre), call)
+    expect_equal(got, want, call, rule=rule, mistakes=mistakes, normalize=list)
 
 
 # ---- normalize -------------------------------------------------------------------------
 
-def test_normalize_lowercase_and_strip(pre, util):
-    """normalize: lower case, no leading or trailing whitespace"""
-    hint = "normalize lower-cases with str.lower() and strips whitespace at both ends"
-    _check_normalize(pre, util, "  Hello World  ", hint, "hello world")
-    _check_normalize(pre, util, "ÁRBOL Y NIÑO", hint, "árbol y niño")
-    _check_normalize(pre, util, "\tIn the Beginning\n", hint, "in the beginning")
+LOWER = "letters are lower-cased with str.lower() and whitespace at both ends is removed"
+RUNS = "every run of whitespace (spaces, tabs, newlines, no-break spaces) becomes one space"
+NFKC = ("the text goes through unicodedata.normalize('NFKC', ...): compatibility characters take their "
+        "plain form and accents are composed")
 
 
-def test_normalize_collapses_whitespace(pre, util):
+def test_normalize_lowercase_and_strip(pre, mistakes):
+    """normalize: lower case, and no whitespace at either end"""
+    _normalize(pre, mistakes, "  Hello World  ", "hello world", LOWER)
+    _normalize(pre, mistakes, "ÆBLE ØL", "æble øl", LOWER)
+    _normalize(pre, mistakes, "\tIn the Beginning\n", "in the beginning", LOWER)
+
+
+def test_normalize_collapses_whitespace(pre, mistakes):
     """normalize: every run of whitespace (spaces, tabs, newlines) becomes one space"""
-    hint = "every run of whitespace characters, whatever they are, becomes a single space"
-    _check_normalize(pre, util, "a  b", hint, "a b")
-    _check_normalize(pre, util, "a \t\n b", hint, "a b")
-    _check_normalize(pre, util, "line one\r\nline two", hint, "line one line two")
-    _check_normalize(pre, util, "x\u00a0\u00a0y", hint + " (NFKC turns the no-break space U+00A0 into a space)", "x y")
+    _normalize(pre, mistakes, "a  b", "a b", RUNS)
+    _normalize(pre, mistakes, "a \t\n b", "a b", RUNS)
+    _normalize(pre, mistakes, "line one\r\nline two", "line one line two", RUNS)
+    _normalize(pre, mistakes, "x\u00a0\u00a0y", "x y", RUNS)
 
 
-def test_normalize_nfkc(pre, util):
+def test_normalize_nfkc(pre, mistakes):
     """normalize: Unicode NFKC folds compatibility characters and composes accents"""
     cases = [
-        ("\ufb01ne", "fine", "the ligature U+FB01 is two letters 'fi' under NFKC"),
-        ("\uff28\uff45\uff4c\uff4c\uff4f", "hello", "full-width letters become ordinary letters under NFKC"),
-        ("x\u00b2 \u2460", "x2 1", "superscript two and the circled digit one become '2' and '1' under NFKC"),
-        ("cafe\u0301", "caf\u00e9", "'e' + combining acute accent (U+0301) is composed into one character "
-                                     "'\u00e9' (U+00E9) by NFKC; NFKD would leave them apart"),
-        ("\u2026", "...", "the ellipsis character U+2026 is three full stops under NFKC"),
+        ("\ufb01ance\u0301", "fianc\u00e9"),  # the ligature fi and a combining accent
+        ("\ufb01ne", "fine"),
+        ("\uff28\uff45\uff4c\uff4c\uff4f", "hello"),  # full-width letters
+        ("x\u00b2 \u2460", "x2 1"),  # superscript two, circled one
+        ("cafe\u0301", "caf\u00e9"),
+        ("\u2026", "..."),
     ]
-    for text, want, why in cases:
-        _check_normalize(pre, util, text, f"use unicodedata.normalize('NFKC', text): {why}", want)
+    for text, want in cases:
+        _normalize(pre, mistakes, text, want, NFKC)
 
 
-def test_normalize_random(pre, util, rng):
-    """normalize: sentences of the real sample with extra whitespace and compatibility characters"""
+def test_normalize_nfkc_before_lower(pre, mistakes):
+    """normalize: NFKC comes before lower(), so letter-like symbols end up lower case"""
+    rule = ("NFKC first, then lower(): a letter-like symbol such as \u210c (U+210C) becomes 'H' under NFKC, "
+            "and then 'h'")
+    _normalize(pre, mistakes, "\u210cello \u2102afe\u0301", "hello caf\u00e9", rule)
+
+
+def test_normalize_random(pre, mistakes, rng, cases, oracle):
+    """normalize: verses of the real sample with extra whitespace and compatibility characters"""
     oddities = [" ", "  ", "\t", "\n", "\u00a0", "\u3000", " \r\n "]
-    for size in util.sizes(40, 30):
-        words = rng.choice(util.sample_pairs())[rng.randint(0, 1)].split()[:size]
-        text = ""
-        for word in words:
-            if rng.random() < 0.2:
-                word = word.upper()
-            if rng.random() < 0.1:
-                word = word.replace("fi", "\ufb01")
-            text += word + rng.choice(oddities)
-        if rng.random() < 0.5:
-            text = rng.choice(oddities) + text
-        _check_normalize(pre, util, text, "NFKC, then lower(), then strip and collapse every whitespace run "
-                                          "into one space")
+    odd_words = ["\ufb01rst", "cafe\u0301", "\u210cosanna", "\uff21men"]  # fi, e + accent, H, full-width A
+    for size in sizes(30, 30):
+        words = rng.choice(cases.sample_pairs())[rng.randint(0, 1)].split()[:size]
+        words = [word.upper() if rng.random() < 0.2 else word for word in words]
+        for odd in odd_words:  # every text has each kind of compatibility character
+            words.insert(rng.randint(0, len(words)), odd)
+        text = rng.choice(oddities) + "  ".join(word + rng.choice(oddities) for word in words)
+        _normalize(pre, mistakes, text, oracle.normalize(text),
+                   "NFKC, then lower(), then strip and turn every whitespace run into one space")
 
 
 # ---- tokenize ----------------------------------------------------------------------------
 
-def test_tokenize_splits_punctuation(pre, util):
+PUNCT = ("every character whose Unicode category starts with 'P' (unicodedata.category) is a token of its "
+         "own, even inside a word; the other tokens are the whitespace-separated pieces")
+SYMBOLS = ("only Unicode categories P* are split off: symbols such as $ (Sc), + = (Sm) and ^ (Sk) stay "
+           "inside their word, while ¿ ¡ « » are punctuation (string.punctuation gets both wrong)")
+
+
+def test_tokenize_splits_punctuation(pre, mistakes):
     """tokenize: every punctuation character is a token of its own"""
-    hint = "every character whose Unicode category starts with 'P' is a separate token, even inside a word"
-    _check_tokenize(pre, util, "Hello, world!", hint, ["hello", ",", "world", "!"])
-    _check_tokenize(pre, util, "¿Qué hora es?", hint, ["¿", "qué", "hora", "es", "?"])
-    _check_tokenize(pre, util, "don't stop", hint, ["don", "'", "t", "stop"])
-    _check_tokenize(pre, util, "(well-known)...", hint, ["(", "well", "-", "known", ")", ".", ".", "."])
-    _check_tokenize(pre, util, "«Sí», dijo.", hint, ["«", "sí", "»", ",", "dijo", "."])
+    _tokenize(pre, mistakes, "hello, world!", ["hello", ",", "world", "!"], PUNCT)
+    _tokenize(pre, mistakes, "don't stop", ["don", "'", "t", "stop"], PUNCT)
+    _tokenize(pre, mistakes, "(well-known)...", ["(", "well", "-", "known", ")", ".", ".", "."], PUNCT)
+    _tokenize(pre, mistakes, "¿qué hora es?", ["¿", "qué", "hora", "es", "?"], PUNCT)
+    _tokenize(pre, mistakes, "«sí», dijo.", ["«", "sí", "»", ",", "dijo", "."], PUNCT)
 
 
-def test_tokenize_symbols_are_not_punctuation(pre, util):
-    """tokenize: symbols ($ + = ^) are not punctuation; ¿ ¡ « » are"""
-    hint = ("only Unicode categories P* (unicodedata.category(c).startswith('P')) are split off; '$' (Sc), "
-            "'+' '=' (Sm) and '^' (Sk) are symbols and stay inside their word, while Spanish '¿' '¡' "
-            "and '«' '»' are punctuation (string.punctuation gets both wrong)")
-    _check_tokenize(pre, util, "$5 a+b=c x^2", hint, ["$5", "a+b=c", "x^2"])
-    _check_tokenize(pre, util, "¡Ay!", hint, ["¡", "ay", "!"])
-    _check_tokenize(pre, util, "100% #1", hint, ["100", "%", "#", "1"])
+def test_tokenize_symbols_are_not_punctuation(pre, mistakes):
+    """tokenize: symbols ($ + = ^) stay in their word; ¿ ¡ « » are punctuation"""
+    _tokenize(pre, mistakes, "«2+2=4»", ["«", "2+2=4", "»"], SYMBOLS)
+    _tokenize(pre, mistakes, "$5 a+b=c x^2", ["$5", "a+b=c", "x^2"], SYMBOLS)
+    _tokenize(pre, mistakes, "¡ay!", ["¡", "ay", "!"], SYMBOLS)
+    _tokenize(pre, mistakes, "100% #1", ["100", "%", "#", "1"], SYMBOLS)
 
 
-def test_tokenize_normalizes_first(pre, util):
+def test_tokenize_normalizes_first(pre, mistakes):
     """tokenize: the text is normalized first (case, whitespace, NFKC)"""
-    hint = "tokenize must call normalize first: lower case, whitespace runs, NFKC"
-    _check_tokenize(pre, util, "  THE\tEnd  ", hint, ["the", "end"])
-    _check_tokenize(pre, util, "\ufb01nal\u2026", hint + " (NFKC: 'fi' ligature -> 'fi', '\u2026' -> '...')",
-                    ["final", ".", ".", "."])
+    rule = "tokenize(text) splits normalize(text): lower case, single spaces, NFKC"
+    _tokenize(pre, mistakes, "  THE\tEnd  ", ["the", "end"], rule)
+    _tokenize(pre, mistakes, "\ufb01nal \uff24ay", ["final", "day"], rule)
 
 
-def test_tokenize_empty(pre, util):
-    """tokenize: an empty or blank text has no tokens"""
-    _check_tokenize(pre, util, "", "no text, no tokens (no empty-string token either)", [])
-    _check_tokenize(pre, util, " \t\n ", "only whitespace: no tokens (no empty-string token either)", [])
+def test_tokenize_empty(pre, mistakes):
+    """tokenize: an empty or blank text has no tokens (not even an empty string)"""
+    rule = "no text, no tokens: the result is [] (no empty-string token)"
+    _tokenize(pre, mistakes, "", [], rule)
+    _tokenize(pre, mistakes, " \t\n ", [], rule)
 
 
-def test_tokenize_random(pre, util, rng):
-    """tokenize: verses of the real sample, English and Spanish"""
-    for size in util.sizes(40, 60):
-        text = " ".join(rng.choice(util.sample_pairs())[rng.randint(0, 1)].split()[:size])
-        _check_tokenize(pre, util, text, "normalize, split on whitespace, and split off every character of "
-                                         "a Unicode P* category")
+def test_tokenize_real_sample(pre, mistakes, rng, cases, oracle):
+    """tokenize: 300 verses of the real sample, English and Spanish"""
+    pairs = rng.sample(cases.sample_pairs(), 150)
+    for text in sorted((side for pair in pairs for side in pair), key=len):
+        _tokenize(pre, mistakes, text, oracle.tokenize(text),
+                  "normalize, then split on whitespace and split off every character of a Unicode P* category")
 
 
 # ---- filter_pairs ------------------------------------------------------------------------
 
-def _check_filter(pre, util, pairs, max_len, hint, max_ratio=None, want=None):
-    kwargs = {} if max_ratio is None else {"max_ratio": max_ratio}
-    call = util.call("filter_pairs", pairs, max_len, **kwargs)
-    got = pre.filter_pairs(pairs, max_len, **kwargs)
-    if not isinstance(got, (list, tuple)) or not all(isinstance(p, (list, tuple)) and len(p) == 2 for p in got):
-        raise AssertionError(f"{call} returned {util.shown(got)}; expected a list of (source, target) pairs")
-    got = [tuple(p) for p in got]
-    if want is None:
-        want = util.filter_pairs(pairs, max_len, 9.0 if max_ratio is None else max_ratio)
-    if got != want:
-        wrong = [p for p in pairs if (p in got) != (p in want)]
-        detail = ""
-        if wrong:
-            src, tgt = wrong[0]
-            ls, lt = len(util.tokenize(src)), len(util.tokenize(tgt))
-            verdict = "kept" if wrong[0] in want else "removed"
-            detail = (f"; e.g. {wrong[0]!r} has {ls} and {lt} tokens (punctuation counts) and should be "
-                      f"{verdict}")
-        elif sorted(got) == sorted(want):
-            detail = "; the right pairs, but not in their input order"
-        raise AssertionError(f"{call} returned {util.shown(got)}, expected {util.shown(want)}{detail}: {hint}")
+def _filter(pre, mistakes, pairs, max_len, want, rule, *max_ratio):
+    call = Call("filter_pairs", pairs, max_len, *max_ratio)
+    with trusted(pre, mistakes, "tokenize", "normalize"):
+        got = sequence(call.run(pre), call)
+    read = lambda value: [tuple(p) if isinstance(p, (list, tuple)) else p for p in value]
+    expect_equal(read(got), want, call, rule=rule, mistakes=mistakes, normalize=read)
 
 
-def test_filter_length_bounds(pre, util):
-    """filter_pairs: both sides need 1..max_len tokens, counted with tokenize"""
-    hint = ("a pair is kept only if BOTH sides have between 1 and max_len tokens (inclusive), counting "
-            "the tokens of tokenize(), so punctuation counts")
+BOUNDS = "a pair is kept only if both sides have between 1 and max_len tokens, both bounds included"
+
+
+def test_filter_length_bounds(pre, mistakes):
+    """filter_pairs: both sides need between 1 and max_len tokens (both bounds included)"""
     pairs = [("a b c", "x y z"), ("a b c d", "x y"), ("a b", "w x y z"), ("a", "x")]
-    _check_filter(pre, util, pairs, 3, hint, want=[("a b c", "x y z"), ("a", "x")])
-    pairs = [("Hi!", "¡Hola!"), ("Yes.", "Sí."), ("", "nada"), ("nothing", "   ")]
-    _check_filter(pre, util, pairs, 2, hint + "; an empty side has 0 tokens and is removed",
-                  want=[("Yes.", "Sí.")])
+    _filter(pre, mistakes, pairs, 3, [("a b c", "x y z"), ("a", "x")], BOUNDS)
+    pairs = [("", "nada"), ("yes", "sí"), ("nothing", "   ")]
+    _filter(pre, mistakes, pairs, 2, [("yes", "sí")], BOUNDS + ": an empty side has 0 tokens")
 
 
-def test_filter_length_ratio(pre, util):
-    """filter_pairs: the ratio longer/shorter may be at most max_ratio, in both directions"""
+def test_filter_counts_tokens(pre, mistakes):
+    """filter_pairs: lengths are counted in tokens of tokenize, punctuation included"""
+    rule = "the length of a side is len(tokenize(side)): every punctuation character counts as a token"
+    pairs = [("Yes.", "Sí."), ("Well, well, well.", "Bien"), ("¡Hola, amigo!", "Hi, friend!")]
+    _filter(pre, mistakes, pairs, 3, [("Yes.", "Sí.")], rule)
+
+
+def test_filter_length_ratio(pre, mistakes):
+    """filter_pairs: the longer side has at most max_ratio times the tokens of the shorter"""
     one, nine, ten = "a", " ".join("abcdefghi"), " ".join("abcdefghij")
-    hint = "remove a pair when max(len_src, len_tgt) / min(len_src, len_tgt) > max_ratio (equal is kept)"
-    _check_filter(pre, util, [(one, nine), (nine, one), (one, ten), (ten, one)], 20, hint,
-                  want=[(one, nine), (nine, one)])
+    rule = ("a pair is removed when max(len_src, len_tgt) / min(len_src, len_tgt) > max_ratio, whichever side is "
+            "longer; a ratio equal to max_ratio is kept")
+    _filter(pre, mistakes, [(one, nine), (nine, one), (one, ten), (ten, one)], 20, [(one, nine), (nine, one)], rule)
     pairs = [("a b", "x y z"), ("a b", "w x y z"), ("w x y z", "a b"), ("a b c", "x y")]
-    _check_filter(pre, util, pairs, 10, hint, max_ratio=1.5, want=[("a b", "x y z"), ("a b c", "x y")])
+    _filter(pre, mistakes, pairs, 10, [("a b", "x y z"), ("a b c", "x y")], rule, 1.5)
 
 
-def test_filter_keeps_original_pairs_in_order(pre, util):
+def test_filter_keeps_original_pairs_in_order(pre, mistakes):
     """filter_pairs: the kept pairs are the original strings, in their input order"""
     pairs = [("Zeta  Alpha!", "Zeta alfa."), ("B", "b"), ("A long one here", "x"), ("  C c  ", "¿C?")]
-    _check_filter(pre, util, pairs, 5, "return the input pairs themselves (not normalized or tokenized), in "
-                                       "the order they came", max_ratio=3.0,
-                  want=[("Zeta  Alpha!", "Zeta alfa."), ("B", "b"), ("  C c  ", "¿C?")])
+    _filter(pre, mistakes, pairs, 5, [("Zeta  Alpha!", "Zeta alfa."), ("B", "b"), ("  C c  ", "¿C?")],
+            "the pairs come back as they were given (not normalized or tokenized), in their input order",
+            3.0)
+
+
+def test_filter_leaves_pairs_unchanged(student, pre, mistakes):
+    """filter_pairs: the list of pairs it is given is left as it was"""
+    call = Call("filter_pairs", [("a b", "c"), ("", "d"), ("e", "f g"), ("h", "i")], 1)
+    with trusted(pre, mistakes, "tokenize", "normalize"):
+        expect_unchanged(student, pre, call, mistakes=mistakes,
+                         rule="filter_pairs builds a new list of the kept pairs; the caller's list stays as it was")
+
+
+def test_filter_real_sample(pre, mistakes, rng, cases, oracle):
+    """filter_pairs: slices of the real sample with random limits"""
+    sample = cases.sample_pairs()
+    for size in sizes(5, 400)[1:]:
+        start = rng.randrange(len(sample) - size)
+        pairs = sample[start:start + size]
+        max_len, max_ratio = rng.randint(5, 60), rng.choice([1.2, 1.5, 2.0, 3.0, 9.0])
+        _filter(pre, mistakes, pairs, max_len, oracle.filter_pairs(pairs, max_len, max_ratio),
+                "keep, in order, the pairs whose sides both have 1..max_len tokens and whose length ratio is at "
+                "most max_ratio", max_ratio)

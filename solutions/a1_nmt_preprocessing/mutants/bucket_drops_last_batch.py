@@ -1,6 +1,8 @@
 """bucketed_batch_indices drops the last, incomplete batch of every bin.
 
 Loses: bucketing
+Hint: keep the last, smaller chunk of every group: range(0, len(members), batch_size) gives every
+  chunk, the last one too.
 """
 
 

@@ -1,6 +1,8 @@
 """bucketed_batch_indices makes one group per exact (source, target) length pair, so it builds far more batches than needed.
 
 Loses: bucketing
+Hint: group the samples by length BIN, (length - smallest length) // (max_pad_len + 1) on both
+  sides, not by exact (source, target) lengths: exact groups make many tiny batches.
 """
 
 

@@ -1,6 +1,8 @@
 """bucketed_batch_indices shuffles with the random module's global state instead of the rng it is given.
 
 Loses: bucketing
+Hint: shuffle with the rng you are given (rng.shuffle(batches)), not with random.shuffle: the caller
+  seeds rng to make training reproducible.
 """
 
 

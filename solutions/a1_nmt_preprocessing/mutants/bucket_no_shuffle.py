@@ -1,6 +1,8 @@
 """bucketed_batch_indices ignores rng and always returns the batches bin by bin, shortest first.
 
 Loses: bucketing
+Hint: when an rng is given, shuffle the ORDER of the batches with it (rng.shuffle(batches)), or
+  every epoch meets the lengths in the same order.
 """
 
 

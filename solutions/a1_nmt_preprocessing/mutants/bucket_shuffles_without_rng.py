@@ -1,6 +1,8 @@
 """bucketed_batch_indices shuffles the batches with a fresh random.Random() when rng is None instead of keeping their order.
 
 Loses: bucketing
+Hint: with rng=None nothing is shuffled (no fresh random.Random()): return the batches in the order
+  you built them.
 """
 
 

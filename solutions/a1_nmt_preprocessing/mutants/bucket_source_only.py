@@ -1,6 +1,8 @@
 """bucketed_batch_indices groups by source length only and ignores the target lengths.
 
 Loses: bucketing
+Hint: bin by the target length too: the target lengths of a batch must also lie within max_pad_len
+  of each other.
 """
 
 

@@ -1,6 +1,7 @@
 """collate sorts the samples by source length, shortest first.
 
 Loses: collate
+Hint: sort the LONGEST source first (reverse=True): pack_padded_sequence needs decreasing lengths.
 """
 
 

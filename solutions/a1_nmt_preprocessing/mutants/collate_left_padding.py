@@ -1,6 +1,7 @@
 """collate puts the padding on the left of each sequence instead of the right.
 
 Loses: collate
+Hint: pad on the RIGHT: the tokens first, then pad_id (list(ids) + [pad_id] * missing).
 """
 
 

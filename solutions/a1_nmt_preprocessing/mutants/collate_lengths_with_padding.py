@@ -1,6 +1,8 @@
 """collate reports the padded length (the width of src) as every sample's source length.
 
 Loses: collate
+Hint: src_lengths are the true lengths of the sources (len(source) before padding), not the padded
+  width.
 """
 
 

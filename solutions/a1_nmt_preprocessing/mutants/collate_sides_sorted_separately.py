@@ -1,6 +1,8 @@
 """collate sorts the sources and the targets each by their own length, so targets no longer match their sources.
 
 Loses: collate
+Hint: sort the (source, target) PAIRS by source length; sorting the two sides separately takes
+  targets away from their sources.
 """
 
 

@@ -1,6 +1,8 @@
 """collate sorts the caller's samples list in place and pads the caller's id lists in place.
 
-Loses: no_mutation
+Loses: collate
+Hint: samples.sort() reorders the caller's list and extend() pads the caller's id lists: use
+  sorted(samples, ...) and list(ids) + padding.
 """
 
 

@@ -1,6 +1,8 @@
 """collate sorts ascending and then reverses the list, which puts samples of equal length in reverse order (not stable).
 
 Loses: collate
+Hint: sorting ascending and then reversing puts equal lengths in reverse order: sorted(samples,
+  key=..., reverse=True) is stable.
 """
 
 

@@ -1,6 +1,7 @@
 """collate pads the samples in their input order without sorting them by source length.
 
 Loses: collate
+Hint: sort the samples by source length, longest first, before padding them.
 """
 
 

@@ -1,6 +1,7 @@
 """decode stops at <eos> but leaves <pad> tokens in the output.
 
 Loses: decode
+Hint: leave out every <pad> id (0), also those before <eos>.
 """
 
 

@@ -1,6 +1,8 @@
 """decode drops every special id instead of stopping at the first <eos>.
 
 Loses: decode
+Hint: stop at the first <eos>: what the model produced after it is not part of the translation (and
+  only one leading <sos> is dropped).
 """
 
 

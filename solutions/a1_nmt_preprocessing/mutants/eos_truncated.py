@@ -1,6 +1,8 @@
 """numericalize adds <sos>/<eos> first and truncates afterwards, so a long target loses its <eos>.
 
-Loses: numericalize, real_sample
+Loses: numericalize
+Hint: cut the target TOKENS to max_len - 2 before adding <sos> and <eos>: cutting [<sos>] + ids +
+  [<eos>] to max_len throws the <eos> away.
 """
 
 

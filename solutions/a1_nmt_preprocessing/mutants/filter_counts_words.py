@@ -1,6 +1,7 @@
 """filter_pairs measures lengths in whitespace-separated words instead of tokens.
 
 Loses: filter_pairs
+Hint: count the tokens of tokenize(side), punctuation included, not the whitespace-separated words.
 """
 
 

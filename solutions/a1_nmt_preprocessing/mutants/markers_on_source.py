@@ -1,6 +1,7 @@
 """numericalize wraps the source in <sos>/<eos> too.
 
-Loses: numericalize, real_sample
+Loses: numericalize
+Hint: only the target gets <sos> and <eos>; the source is just the ids of its first max_len tokens.
 """
 
 

@@ -1,6 +1,7 @@
 """build_vocab keeps max_size ordinary tokens, not counting the four specials.
 
 Loses: build_vocab
+Hint: max_size counts the 4 specials too: keep the max_size - 4 most frequent tokens.
 """
 
 

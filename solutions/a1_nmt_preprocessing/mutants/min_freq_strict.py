@@ -1,6 +1,7 @@
 """build_vocab keeps tokens whose count is greater than min_freq instead of at least min_freq.
 
-Loses: build_vocab, real_sample
+Loses: build_vocab
+Hint: a token is kept when its count is AT LEAST min_freq (count >= min_freq), not greater than it.
 """
 
 

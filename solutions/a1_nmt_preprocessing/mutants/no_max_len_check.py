@@ -1,6 +1,7 @@
 """numericalize does not check max_len, so max_len < 2 silently returns a target with <sos> and <eos> anyway.
 
 Loses: validation
+Hint: numericalize raises ValueError when max_len < 2: there is no room for <sos> and <eos>.
 """
 
 

@@ -1,6 +1,8 @@
 """numericalize calls src_tokens.reverse() and then truncates: it keeps the sentence's END and reverses the caller's list.
 
-Loses: numericalize, no_mutation
+Loses: numericalize
+Hint: truncate first, then reverse the ids into a new list (ids[::-1]): src_tokens.reverse() changes
+  the caller's list, and reversing before cutting keeps the END of the sentence.
 """
 
 

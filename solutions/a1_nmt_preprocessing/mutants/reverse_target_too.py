@@ -1,6 +1,7 @@
 """numericalize with reverse_source=True reverses the target tokens as well as the source.
 
 Loses: numericalize
+Hint: reverse_source reverses only the source ids; the target keeps its order.
 """
 
 

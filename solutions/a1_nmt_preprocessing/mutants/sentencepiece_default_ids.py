@@ -1,6 +1,8 @@
 """train_sentencepiece keeps sentencepiece's default special ids (unk=0, bos=1, eos=2, no pad).
 
 Loses: sentencepiece
+Hint: pass pad_id=0, unk_id=1, bos_id=2, eos_id=3 to the trainer: sentencepiece's defaults are unk
+  0, bos 1, eos 2 and no pad.
 """
 
 

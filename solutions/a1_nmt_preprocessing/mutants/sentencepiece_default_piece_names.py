@@ -1,6 +1,8 @@
 """train_sentencepiece sets the special ids but keeps sentencepiece's piece names <s> and </s>.
 
 Loses: sentencepiece
+Hint: name the special pieces with pad_piece='<pad>', unk_piece='<unk>', bos_piece='<sos>',
+  eos_piece='<eos>': sentencepiece calls them <s> and </s>.
 """
 
 

@@ -1,6 +1,8 @@
 """build_vocab adds a special token a second time when it occurs in the corpus.
 
 Loses: build_vocab
+Hint: take the special strings out of the counts before ranking (counts.pop(special, None)): a
+  special met in the corpus keeps its id and is not added again.
 """
 
 

@@ -1,6 +1,7 @@
 """build_vocab puts the special tokens first but in the order <sos> <eos> <pad> <unk>.
 
-Loses: build_vocab, real_sample
+Loses: build_vocab
+Hint: the specials come in the order <pad>, <unk>, <sos>, <eos>: ids 0, 1, 2, 3.
 """
 
 

@@ -1,6 +1,8 @@
 """build_vocab uses Counter.most_common, which breaks frequency ties by first occurrence instead of alphabetically.
 
-Loses: build_vocab, real_sample
+Loses: build_vocab
+Hint: Counter.most_common orders equal counts by first appearance: sort by (-count, token) so that
+  equal counts come alphabetically.
 """
 
 

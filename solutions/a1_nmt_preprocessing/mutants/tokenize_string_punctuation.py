@@ -1,6 +1,8 @@
 """tokenize splits off the characters of string.punctuation instead of the Unicode P* categories.
 
-Loses: tokenize, filter_pairs, real_sample
+Loses: tokenize
+Hint: string.punctuation is ASCII only (no ¿ ¡ « ») and holds symbols ($ + = ^): split off exactly
+  the characters whose unicodedata.category starts with 'P'.
 """
 
 import string

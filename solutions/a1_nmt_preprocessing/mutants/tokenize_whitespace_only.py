@@ -1,6 +1,8 @@
 """tokenize splits on whitespace only: punctuation stays glued to the words.
 
-Loses: tokenize, filter_pairs, real_sample
+Loses: tokenize
+Hint: split every punctuation character off as a token of its own
+  (unicodedata.category(c).startswith('P')), also inside a word.
 """
 
 

@@ -1,6 +1,8 @@
 """Vocab keeps stoi as a defaultdict, so looking up an unknown token inserts it.
 
 Loses: vocab_class
+Hint: look tokens up with stoi.get(token, 1): a defaultdict inserts every unknown token it is asked
+  about.
 """
 
 from collections import defaultdict
