@@ -18,7 +18,7 @@ def test_the_course_has_its_assignments():
 
 # Assignments whose graders meet the whole contract of validate (do-nothing submissions,
 # proportion, diagnoses); the others are held to the reference/stub/mutant contract.
-STRICT = {"a1_nmt_preprocessing", "a4_bleu", "a5_transformer", "a6_pretraining"}
+STRICT = {"a1_nmt_preprocessing", "a3_decoding", "a4_bleu", "a5_transformer", "a6_pretraining"}
 
 
 @pytest.mark.parametrize("assignment_id", WITH_SOLUTIONS)

@@ -1,117 +1,132 @@
-"""Fixtures and helpers shared by the A3 (decoding) graders.
+"""Fixtures, oracles, step functions and case generators of the A3 (decoding) graders.
 
 How the graders drive a student's decoder
 -----------------------------------------
 ``dec.beam_search(step, state, ...)`` runs in the sandboxed student process; ``step`` is an
 object of this file. Every time student code calls it, the call crosses back into this
-(trusted) process with its arguments as data, and the step's return value
-``(log_probs [K, V], state)`` is sent back. So a step here RECORDS every call (K, the last
-tokens fed, the position or history read from the state) and the tests assert on that
-protocol afterwards. A step raises only when it cannot answer (a malformed argument, a
-state with the wrong number of rows); it keeps the message in ``step.error`` and the
-runner reports that message even if student code swallowed the exception.
+(trusted) process with its arguments as data, and the step's answer ``(log_probs [K, V],
+state)`` is sent back. So a step here RECORDS every call (the last tokens fed, what the
+state says the hypotheses have read) and the checks look at that record afterwards. A step
+raises only when it cannot answer (a malformed argument, a state with the wrong number of
+rows); it keeps its message in ``step.error``, and the check reports that message even when
+student code swallowed the exception.
 
-The language models behind the steps
-------------------------------------
-A language model here maps a generated prefix (a tuple of token ids, without ``<sos>``)
-to the V log-probabilities of the next token (float32 values, handled as Python floats):
+The language models behind the steps (a model maps a generated prefix, a tuple of token ids
+without ``<sos>``, to the V float32 log-probabilities of the next token):
 
-* ``PositionTable``: one random row per (position, last token). Its step function learns
-  the position from a counter tensor in the state and needs nothing else, so the tests
-  that use it (candidates, finishing, length normalisation, beam = greedy) do not depend
-  on how the student reorders the state.
+* ``PositionTable``: one random row per (position, last token). Its step learns the
+  position from a counter in the state and needs nothing else, so the checks that use it
+  do not depend on how the state is reordered. The log-probability of ``<eos>`` can be
+  scheduled by position: "impossible before step d, near-certain at step d" makes every
+  kept hypothesis finish at the same step, so the finishing rules cannot change which
+  candidates a search keeps (the candidate checks use this).
 * ``PrefixTable``: an independent random row for every prefix. Its step reads the prefix
-  from a history tensor carried in the state, so a decoder that does not reorder its state
-  looks up another hypothesis's row and goes wrong; it is used for state handling and
-  greedy decoding.
+  from a history carried in the state, so a decoder that does not reorder its state looks
+  up another hypothesis's row (greedy decoding and state handling).
 * ``BigramTable``: a row per last token, for ``state=None``.
-* ``ModelLM``: the A2 reference model (trained here, see test_a3_model.py).
+* The A2 reference model (``test_a3_with_model.py``).
 
-Every table is generated from the secret-seeded ``rng`` fixture (each row from its own
-seed derived from a case seed, so a row does not depend on which rows the student asked
-for first). Rows are log_softmax of Gaussian logits over all V tokens.
+Every table comes from the secret-seeded ``rng`` fixture (each row from its own seed, so a
+row does not depend on which rows were asked for first). Rows are log_softmax of Gaussian
+logits over all V tokens, <sos> made practically impossible (a model does not generate it,
+so an output that holds it stands out); a ``low_half`` table makes the upper half of the
+vocabulary practically impossible too (see below). A case whose deciding comparisons are
+closer than GAP is redrawn (student code may add float32 log-probabilities in float32).
 
-Where the expected answers come from, and what brute force can give
---------------------------------------------------------------------
-* Greedy: the walk along argmaxes (``simulate_greedy``); it is also the only complete
-  sequence whose every token is the argmax of its row.
+Expected answers
+----------------
+* Greedy: the walk along argmaxes (``simulate_greedy``).
 * Brute force (``enumerate_complete``: every sequence that ends with ``<eos>`` or reaches
-  max_len, with its exact logprob) gives: the logprob and score of ANY token sequence a
-  student returns; the exhaustive optimum; and the result of a beam so wide that it never
-  prunes (beam_size >= V ** max_len), which must be every complete sequence, sorted by
-  score (test_search_wide_beam_is_exhaustive).
-* Brute force cannot give the result of a narrow beam: beam search is not exhaustive
-  search. Which hypotheses survive depends on the order in which the search meets them
-  (a prefix pruned at step 2 may have led to the best sequence; a hypothesis that finished
-  early keeps its place). So the expected output of a narrow beam comes from
-  ``simulate_beam``: the contract's rules transcribed over Python tuples and floats, level
-  by level (all extensions of the live prefixes, sorted, the best beam_size - finished
-  kept), written independently of the reference solution. It also yields the expected
-  live prefixes at every step, which the recorded step calls are compared with.
+  max_len, with its exact logprob): what a beam too wide to prune must keep; the table
+  itself gives the log-probability of any sequence a student returns (``sequence_logprob``).
+* A narrow beam is not exhaustive search, so its expected live hypotheses come from
+  ``simulate_beam``: the contract's rules over tuples and floats, level by level, written
+  independently of the reference solution.
 
-What each concept compares with
--------------------------------
-* candidates, whole searches, the A2 model: the simulated contract, in every detail (the
-  K and the last tokens of every step call, the hypotheses, logprobs, scores, order);
-* finishing and state handling: invariants of the student's OWN search, so that a mistake
-  in choosing candidates does not also cost these points (a hypothesis of n tokens ending
-  with <eos> finished at step n, hence how many hypotheses every later call must extend
-  and when the search must stop; every returned hypothesis must have been read by the
-  model prefix by prefix, and its logprob must be that of its tokens);
-* length normalisation: every score from the student's own logprob and length, the order
-  of the list, and a fixture whose three finished hypotheses rank differently for alpha =
-  0, 1 and 0.75.
+One mistake, one charge
+-----------------------
+The student-facing contract has two functions, and a student's beam search is often one
+function with no helpers, so a concept is graded on its own by the design of its checks,
+not by replacing helpers:
 
-Ties and rounding
------------------
-Student code may add float32 log-probabilities in float32, so every comparison that
-decides an expected answer (greedy's argmax, the cut between kept and dropped candidates,
-the order of the returned hypotheses) must be separated by at least GAP; a case that is
-not is redrawn. Values are compared with an absolute tolerance of 1e-5 (plus 1e-6
-relative), enough for float32 sums of a few log-probabilities.
+* candidates on tables where everything finishes at max_len (the finishing rules cannot
+  matter) and whose rows by position need no state (reordering cannot matter);
+* finishing, length normalisation and the state on invariants of the student's OWN search
+  (a hypothesis of n tokens ending with <eos> finished at step n; every score from its own
+  logprob and length; every returned prefix read by the model with its own state);
+* and those three on ``low_half`` tables, where every candidate a search keeps has a token
+  of the lower half of the vocabulary (``in_low_half``): a parent computed from the flat
+  index by rounding instead of flooring is then still right, so a search that gets the
+  parent arithmetic wrong is charged in the candidate tests only.
 
-File names
-----------
-The test files are called ``test_a3_*.py``: pytest's importlib mode keys a test module by
-its file name relative to the graders folder, so a ``test_validation.py`` here would be
-the same module as another assignment's ``test_validation.py`` when both are graded in
-one process.
+A search that cannot run at all (a parent index that is a float, so every call crashes)
+still fails everywhere; where the student's module defines the reference's helpers with
+the same parameters (some mutants do), the checks of other concepts run with the
+reference's version of the helper they build on (``correct_helpers``, via
+``toolkit.trusted``: a callback into this process).
 
-Feedback
---------
-Assertion rewriting is off: every check builds a message with the concept, the call, a
-description of the step function's table (small cases come first, so the first failure
-is usually a small one), what came back and what was expected.
+Diagnoses
+---------
+The known mistakes (``solutions/a3_decoding/mutants``) are run here on the same call with
+a fresh copy of the same step (``RecordingStep.__deepcopy__``): a mistake whose run looks
+the same as the student's (the same step calls, the same hypotheses, the same error) is
+named, with its hint (``known_mistake``). The ``mono_*`` mutants are whole beam searches
+written in one function without helpers, as many students write them (the style of
+``variants/batched.py``), each with one mistake: ``validate`` holds them to one concept
+each, like the others.
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import inspect
 import math
 import random
 import struct
-from collections import Counter
+import sys
+import types
 from typing import Any, Callable
 
 import pytest
 import torch
 
-from autograder.remote import StudentError
+from autograder.remote import StudentCrash, StudentError, StudentTimeout
+from autograder.toolkit import Call, CheckFailed, describe, fail, integer, number, sequence, sizes, trusted
 
+
+MODULE = "decoding"
 SOS, EOS = 2, 3
 GAP = 1e-3
 ABS_TOL, REL_TOL = 1e-5, 1e-6
-MAX_TABLE_CHARS = 1800
+NO_EOS = -30.0      # logit offset that makes <eos> practically impossible
+SURE_EOS = 12.0     # logit offset that makes <eos> near-certain
+MAX_TABLE_CHARS = 1600
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _reference_importable():
+    """The known mistakes are built by ``exec`` into a module object that is not in
+    ``sys.modules``; ``@dataclass`` (under ``from __future__ import annotations``) looks its
+    class's module up there and fails on ``Hypothesis``. A placeholder of that name, for
+    the grading session only, lets the reference and the mutants load here."""
+    placeholder = types.ModuleType(MODULE)
+    added = sys.modules.setdefault(MODULE, placeholder) is placeholder
+    yield
+    if added and sys.modules.get(MODULE) is placeholder:
+        del sys.modules[MODULE]
 
 
 @pytest.fixture
 def dec(student):
-    return student.module("decoding")
+    return student.module(MODULE)
 
 
 @pytest.fixture
-def util():
-    return Util
+def a3():
+    """This module, as a namespace (graders are imported with ``--import-mode=importlib``,
+    so they cannot ``import conftest``)."""
+    return sys.modules[__name__]
 
 
 # ---------------------------------------------------------------------------------------
@@ -129,11 +144,28 @@ def log_softmax(logits: list[float]) -> list[float]:
     return [f32(x - top - total) for x in logits]
 
 
-def random_row(seed: str, vocab_size: int, eos_bias: float, spread: float = 1.5) -> list[float]:
+def random_row(seed: str, vocab_size: int, eos_bias: float, spread: float = 1.5,
+               low_half: bool = False) -> list[float]:
     rnd = random.Random(seed)
     logits = [rnd.gauss(0.0, spread) for _ in range(vocab_size)]
     logits[EOS] += eos_bias
+    logits[SOS] += NO_EOS  # a model does not generate <sos>: an output that holds it stands out
+    if low_half:  # see in_low_half
+        logits = [x + NO_EOS if not in_low_half(t, vocab_size) else x for t, x in enumerate(logits)]
     return log_softmax(logits)
+
+
+def in_low_half(token: int, vocab_size: int) -> bool:
+    """Token y of the lower half of the vocabulary (2y < V): a candidate (parent p, token y)
+    has flat index j = p * V + y with j / V = p + y / V < p + 1/2, so j // V, int(j / V) and
+    round(j / V) all give p. The tables of the finishing, length-normalisation and state
+    tests make the upper half practically impossible (``low_half``) and keep only cases
+    whose every kept candidate is in the lower half (``kept_in_low_half``): a search that
+    gets the parent arithmetic wrong is charged in the candidate tests only."""
+    return 2 * token < vocab_size
+
+
+LOW_HALF_MIN_VOCAB = 2 * EOS + 1  # <eos> itself must be in the lower half
 
 
 def row_with(vocab_size: int, fixed: dict[int, float]) -> list[float]:
@@ -144,58 +176,62 @@ def row_with(vocab_size: int, fixed: dict[int, float]) -> list[float]:
     return [f32(fixed.get(t, share)) for t in range(vocab_size)]
 
 
+def finishing_at(depth: int) -> Callable[[int], float]:
+    """An <eos> schedule: impossible before step ``depth``, near-certain at step ``depth``."""
+    return lambda position: NO_EOS if position < depth - 1 else SURE_EOS
+
+
 class LanguageModel:
     vocab_size: int
-    kind = "table"
 
     def logprobs(self, prefix: tuple[int, ...]) -> list[float]:
         raise NotImplementedError
 
     def sequence_logprob(self, tokens: tuple[int, ...]) -> float:
-        return sum(self.logprobs(tokens[:i])[t] for i, t in enumerate(tokens))
+        return sum(self.logprobs(tuple(tokens[:i]))[t] for i, t in enumerate(tokens))
+
+    def describe_rows(self, prefixes) -> list[tuple[str, list[float]]]:
+        raise NotImplementedError
 
 
 class PositionTable(LanguageModel):
-    """log p(next | position, last token); position = number of tokens generated so far."""
+    """log p(next | position, last token); position = number of tokens generated so far.
+    ``eos_bias`` is a number or a function of the position."""
 
-    kind = "position"
-
-    def __init__(self, seed: str, vocab_size: int, eos_bias: float = 0.0, rows: dict | None = None):
-        self.seed, self.vocab_size, self.eos_bias = seed, vocab_size, eos_bias
+    def __init__(self, seed: str, vocab_size: int, eos_bias: float | Callable[[int], float] = 0.0,
+                 rows: dict | None = None, low_half: bool = False):
+        self.seed, self.vocab_size, self.low_half = seed, vocab_size, low_half
+        self.eos_bias = eos_bias if callable(eos_bias) else (lambda position, bias=eos_bias: bias)
         self.fixed = dict(rows or {})
         self._rows: dict[tuple[int, int], list[float]] = {}
 
     def row(self, position: int, last: int) -> list[float]:
         key = (position, last)
         if key not in self._rows:
-            self._rows[key] = self.fixed.get(key) or random_row(f"{self.seed}/{position}/{last}", self.vocab_size, self.eos_bias)
+            self._rows[key] = self.fixed.get(key) or random_row(f"{self.seed}/{position}/{last}", self.vocab_size,
+                                                                self.eos_bias(position), low_half=self.low_half)
         return self._rows[key]
 
     def logprobs(self, prefix):
         return self.row(len(prefix), prefix[-1] if prefix else SOS)
 
     def describe_rows(self, prefixes):
-        keys = []
-        for prefix in prefixes:
-            key = (len(prefix), prefix[-1] if prefix else SOS)
-            if key not in keys:
-                keys.append(key)
+        keys = list(dict.fromkeys((len(p), p[-1] if p else SOS) for p in prefixes))
         return [(f"step {p + 1}, last token {'<sos>' if p == 0 else last}", self.row(p, last)) for p, last in keys]
 
 
 class PrefixTable(LanguageModel):
     """log p(next | the whole generated prefix): a fresh random row for every prefix."""
 
-    kind = "prefix"
-
-    def __init__(self, seed: str, vocab_size: int, eos_bias: float = 0.0):
-        self.seed, self.vocab_size, self.eos_bias = seed, vocab_size, eos_bias
+    def __init__(self, seed: str, vocab_size: int, eos_bias: float = 0.0, low_half: bool = False):
+        self.seed, self.vocab_size, self.eos_bias, self.low_half = seed, vocab_size, eos_bias, low_half
         self._rows: dict[tuple[int, ...], list[float]] = {}
 
     def logprobs(self, prefix):
         prefix = tuple(prefix)
         if prefix not in self._rows:
-            self._rows[prefix] = random_row(f"{self.seed}/{list(prefix)}", self.vocab_size, self.eos_bias)
+            self._rows[prefix] = random_row(f"{self.seed}/{list(prefix)}", self.vocab_size, self.eos_bias,
+                                            low_half=self.low_half)
         return self._rows[prefix]
 
     def describe_rows(self, prefixes):
@@ -205,16 +241,15 @@ class PrefixTable(LanguageModel):
 class BigramTable(LanguageModel):
     """log p(next | last token) only: a model that needs no state at all."""
 
-    kind = "bigram"
-
-    def __init__(self, seed: str, vocab_size: int, eos_bias: float = 0.0):
-        self.seed, self.vocab_size, self.eos_bias = seed, vocab_size, eos_bias
+    def __init__(self, seed: str, vocab_size: int, eos_bias: float = 0.0, low_half: bool = False):
+        self.seed, self.vocab_size, self.eos_bias, self.low_half = seed, vocab_size, eos_bias, low_half
         self._rows: dict[int, list[float]] = {}
 
     def logprobs(self, prefix):
         last = prefix[-1] if prefix else SOS
         if last not in self._rows:
-            self._rows[last] = random_row(f"{self.seed}/{last}", self.vocab_size, self.eos_bias)
+            self._rows[last] = random_row(f"{self.seed}/{last}", self.vocab_size, self.eos_bias,
+                                          low_half=self.low_half)
         return self._rows[last]
 
     def describe_rows(self, prefixes):
@@ -223,7 +258,7 @@ class BigramTable(LanguageModel):
 
 
 # ---------------------------------------------------------------------------------------
-# Expected answers: simulation of the contract, and brute force
+# Expected answers: the contract simulated, and brute force
 # ---------------------------------------------------------------------------------------
 
 @dataclasses.dataclass(frozen=True)
@@ -231,10 +266,6 @@ class Hyp:
     tokens: tuple[int, ...]
     logprob: float
     score: float
-
-    def show(self, with_score=True):
-        text = f"{list(self.tokens)} (logprob {self.logprob:.4f}"
-        return text + (f", score {self.score:.4f})" if with_score else ")")
 
 
 def score_of(logprob: float, length: int, alpha: float) -> float:
@@ -266,14 +297,29 @@ def simulate_beam(lm: LanguageModel, beam_size: int, max_len: int, alpha: float)
         if room < len(extensions) and extensions[room - 1][0] - extensions[room][0] < GAP:
             clear = False
         live = []
-        for logprob, sequence in extensions[:room]:
-            (finished if sequence[-1] == EOS else live).append((sequence, logprob))
+        for logprob, sequence_ in extensions[:room]:
+            (finished if sequence_[-1] == EOS else live).append((sequence_, logprob))
         depth += 1
     everything = [Hyp(t, lp, score_of(lp, len(t), alpha)) for t, lp in finished + live]
     everything.sort(key=lambda h: h.score, reverse=True)
     if any(a.score - b.score < GAP for a, b in zip(everything, everything[1:])):
         clear = False
     return BeamRun(everything, calls, finished_counts, clear)
+
+
+def kept_in_low_half(run_: BeamRun, vocab_size: int) -> bool:
+    """Every candidate the contract's search keeps (live or finished) has a token of the
+    lower half of the vocabulary (``in_low_half``)."""
+    kept = [p for call in run_.live_per_call for p in call] + [h.tokens for h in run_.hyps]
+    return all(in_low_half(t, vocab_size) for tokens in kept for t in tokens)
+
+
+def low_half_sizes(rng: random.Random, size: int) -> tuple[int, int]:
+    """A vocabulary size for a ``low_half`` table (9 to 12 tokens, growing with ``size``) and a
+    beam size its lower half can fill at the first step (2 up to its words + <eos> - 1)."""
+    vocab_size = rng.randint(LOW_HALF_MIN_VOCAB + 2, LOW_HALF_MIN_VOCAB + 2 + min(3, size // 4))
+    plausible = sum(1 for t in range(vocab_size) if in_low_half(t, vocab_size) and t != SOS)
+    return vocab_size, rng.randint(2, plausible - 1)
 
 
 def simulate_greedy(lm: LanguageModel, max_len: int) -> tuple[list[int], bool]:
@@ -291,19 +337,28 @@ def simulate_greedy(lm: LanguageModel, max_len: int) -> tuple[list[int], bool]:
 
 
 def enumerate_complete(lm: LanguageModel, max_len: int) -> list[tuple[tuple[int, ...], float]]:
-    """Every sequence ending with <eos> or of length max_len, with its logprob."""
+    """Brute force: every sequence ending with <eos> or of length max_len, with its logprob."""
     done = []
 
     def grow(prefix, logprob):
         for token, value in enumerate(lm.logprobs(prefix)):
-            sequence = prefix + (token,)
-            if token == EOS or len(sequence) == max_len:
-                done.append((sequence, logprob + value))
+            sequence_ = prefix + (token,)
+            if token == EOS or len(sequence_) == max_len:
+                done.append((sequence_, logprob + value))
             else:
-                grow(sequence, logprob + value)
+                grow(sequence_, logprob + value)
 
     grow((), 0.0)
     return done
+
+
+def draw(rng: random.Random, build: Callable[[str], Any], accept: Callable[[Any], bool], tries: int = 400) -> Any:
+    """A case from build(seed) for which accept(case) holds (rejection sampling)."""
+    for _ in range(tries):
+        case = build(f"{rng.getrandbits(64):x}")
+        if accept(case):
+            return case
+    raise RuntimeError("grader problem: no acceptable random case was found")
 
 
 # ---------------------------------------------------------------------------------------
@@ -311,11 +366,12 @@ def enumerate_complete(lm: LanguageModel, max_len: int) -> list[tuple[tuple[int,
 # ---------------------------------------------------------------------------------------
 
 @dataclasses.dataclass
-class Call:
-    last: list[int]                 # the last tokens fed, one per hypothesis
-    position: int | None = None     # PositionStep: read from the state
-    prefixes: list[tuple] | None = None  # HistoryStep: generated prefix of every row (after `last`)
+class StepCall:
+    last: list[int]                       # the last tokens fed, one per hypothesis
+    position: int | None = None           # PositionStep: read from the state
+    prefixes: list[tuple] | None = None   # what each row has read: the generated prefix after `last`
     histories: list[tuple] | None = None  # HistoryStep: what the state said had been read before
+    also: list[tuple] | None = None       # other prefixes some row's state equally stands for (the A2 model)
 
 
 class StepError(AssertionError):
@@ -323,15 +379,26 @@ class StepError(AssertionError):
 
 
 class RecordingStep:
-    """Base: checks and records ``last_tokens``; subclasses read the state and answer."""
+    """Base: checks and records ``last_tokens``; subclasses read the state and answer.
+
+    A deep copy is a fresh step on the same model (no calls recorded): the known mistakes
+    are run on the same call with a copy of it."""
 
     def __init__(self, lm: LanguageModel, max_len: int):
         self.lm = lm
         self.vocab_size = lm.vocab_size
         self.max_len = max_len
-        self.max_calls = max_len + 2  # a little room, so that the tests can explain an overrun
-        self.calls: list[Call] = []
+        self.max_calls = max_len + 2  # a little room, so that an overrun can be explained
+        self.calls: list[StepCall] = []
         self.error: str | None = None
+
+    def __repr__(self) -> str:
+        return "step"
+
+    def __deepcopy__(self, memo) -> "RecordingStep":
+        fresh = copy.copy(self)
+        fresh.calls, fresh.error = [], None
+        return fresh
 
     def fail(self, message: str):
         if self.error is None:
@@ -339,28 +406,29 @@ class RecordingStep:
         raise StepError(message)
 
     def read_tokens(self, last_tokens) -> list[int]:
-        number = len(self.calls) + 1
+        number_ = len(self.calls) + 1
         if len(self.calls) >= self.max_calls:
-            self.fail(f"step was called {number} times with max_len = {self.max_len}: every call generates one "
+            self.fail(f"step was called {number_} times with max_len = {self.max_len}: every call generates one "
                       f"token, so the search must stop after at most max_len calls")
         if not isinstance(last_tokens, torch.Tensor):
-            self.fail(f"call {number} passed last_tokens = {Util.shown(last_tokens)}; step expects a 1-D "
-                      f"torch.long tensor holding the last token of each hypothesis, e.g. torch.tensor([2])")
+            self.fail(f"call {number_} passed last_tokens = {describe(last_tokens)}; step expects a 1-D torch.long "
+                      f"tensor holding the last token of each hypothesis, e.g. torch.tensor([2])")
         if last_tokens.dim() != 1 or last_tokens.numel() == 0:
-            self.fail(f"call {number} passed last_tokens of shape {tuple(last_tokens.shape)}; step expects a 1-D "
+            self.fail(f"call {number_} passed last_tokens of shape {list(last_tokens.shape)}; step expects a 1-D "
                       f"tensor [K] with one token per live hypothesis (K = 1 at the first step: shape [1], not [] "
                       f"or [1, 1])")
         if last_tokens.dtype.is_floating_point or last_tokens.dtype == torch.bool or last_tokens.is_complex():
-            self.fail(f"call {number} passed last_tokens with dtype {last_tokens.dtype}; token ids are integers "
+            self.fail(f"call {number_} passed last_tokens with dtype {last_tokens.dtype}; token ids are integers "
                       f"(torch.long): an embedding cannot look up {last_tokens.tolist()}")
         tokens = [int(t) for t in last_tokens.tolist()]
         bad = [t for t in tokens if not 0 <= t < self.vocab_size]
         if bad:
-            self.fail(f"call {number} passed last_tokens {tokens}; {bad[0]} is not a token id (the vocabulary "
-                      f"has ids 0..{self.vocab_size - 1})")
+            self.fail(f"call {number_} passed last_tokens {tokens}; {bad[0]} is not a token id (the vocabulary has "
+                      f"ids 0..{self.vocab_size - 1})")
         return tokens
 
-    def rows_tensor(self, rows: list[list[float]]) -> torch.Tensor:
+    @staticmethod
+    def rows_tensor(rows: list[list[float]]) -> torch.Tensor:
         return torch.tensor(rows, dtype=torch.float32)
 
 
@@ -372,16 +440,16 @@ class PositionStep(RecordingStep):
 
     def __call__(self, last_tokens, state):
         tokens = self.read_tokens(last_tokens)
-        number = len(self.calls) + 1
+        number_ = len(self.calls) + 1
         if not isinstance(state, torch.Tensor) or state.numel() == 0:
-            self.fail(f"call {number} passed state = {Util.shown(state)}; pass the state returned by the previous "
+            self.fail(f"call {number_} passed state = {describe(state)}; pass the state returned by the previous "
                       f"call of step (here a tensor; at the first call, the state given to your function)")
         values = set(int(v) for v in state.reshape(-1).tolist())
         if len(values) != 1:
-            self.fail(f"call {number} passed a state whose rows disagree ({sorted(values)}): every row should come "
+            self.fail(f"call {number_} passed a state whose rows disagree ({sorted(values)}): every row should come "
                       f"from the state returned by the previous call")
         position = values.pop()
-        self.calls.append(Call(tokens, position=position))
+        self.calls.append(StepCall(tokens, position=position))
         rows = [self.lm.row(position, t) for t in tokens]
         return self.rows_tensor(rows), torch.full((len(tokens), 1), position + 1, dtype=torch.long)
 
@@ -390,7 +458,7 @@ class HistoryStep(RecordingStep):
     """State = the tokens each hypothesis has read so far, as a [K, W] long tensor padded with
     -1, alone ("tensor") or inside a nested tuple ("nested"):
     ``(count [K] long, (history [K, W] long, checksum [K, 2, 2] float64))`` where count is the
-    number of tokens read (the same in every row) and checksum is computed from the history."""
+    number of tokens read and checksum is computed from the history."""
 
     def __init__(self, lm, max_len, layout="tensor"):
         super().__init__(lm, max_len)
@@ -415,11 +483,12 @@ class HistoryStep(RecordingStep):
     def initial_state(self):
         return self.pack([[]])
 
-    def unpack(self, state, tokens, number) -> list[list[int]]:
+    def unpack(self, state, tokens, number_) -> list[list[int]]:
         k = len(tokens)
         if self.layout == "nested":
-            if not (isinstance(state, tuple) and len(state) == 2 and isinstance(state[1], tuple) and len(state[1]) == 2):
-                self.fail(f"call {number} passed state = {Util.shown(state)}; the state is a nested tuple "
+            if not (isinstance(state, tuple) and len(state) == 2 and isinstance(state[1], tuple)
+                    and len(state[1]) == 2):
+                self.fail(f"call {number_} passed state = {describe(state)}; the state is a nested tuple "
                           f"(count [K], (history [K, W], checksum [K, 2, 2])) and must keep that structure: "
                           f"reorder every tensor inside it and rebuild the same tuples")
             counts, (history, checksum) = state
@@ -430,52 +499,44 @@ class HistoryStep(RecordingStep):
             parts = [("state", history)]
         for name, tensor in parts:
             if not isinstance(tensor, torch.Tensor):
-                self.fail(f"call {number} passed {name} = {Util.shown(tensor)}; pass on the state returned by the "
+                self.fail(f"call {number_} passed {name} = {describe(tensor)}; pass on the state returned by the "
                           f"previous call (its tensors reordered along dim 0)")
             if tensor.dim() == 0 or tensor.size(0) != k:
-                shape = tuple(tensor.shape)
-                self.fail(
-                    f"call {number} passed {k} last tokens {tokens} but {name} has shape {shape}: row i of every "
-                    f"state tensor must belong to hypothesis i, so dim 0 must have K = {k} rows. After choosing "
-                    f"the new live hypotheses, build the state with index_select(0, parents) (parents = the row "
-                    f"of each new hypothesis's parent), for every tensor of the state, also inside nested "
-                    f"tuples; the first step's K = 1 state must be expanded this way too, and finished "
-                    f"hypotheses' rows dropped")
+                self.fail(f"call {number_} passed {k} last tokens {tokens} but {name} has shape "
+                          f"{list(tensor.shape)}: row i of every state tensor belongs to hypothesis i, so dim 0 "
+                          f"must have K = {k} rows")
         if history.dim() != 2 or history.size(1) != self.width or history.dtype != torch.long:
-            self.fail(f"call {number} passed {where} with shape {tuple(history.shape)} and dtype {history.dtype}; "
-                      f"it should be a [K, {self.width}] long tensor (only its dim 0 may change): select rows of "
-                      f"the state along dim 0, never along another dimension")
+            self.fail(f"call {number_} passed {where} with shape {list(history.shape)} and dtype {history.dtype}; it "
+                      f"should be a [K, {self.width}] long tensor (only its dim 0 may change): rows of the state are "
+                      f"selected along dim 0, never along another dimension")
         rows = []
         for i, values in enumerate(history.tolist()):
             length = next((j for j, v in enumerate(values) if v == -1), len(values))
             row = values[:length]
             if any(v != -1 for v in values[length:]) or any(v < 0 for v in row):
-                self.fail(f"call {number}: row {i} of {where} is {values}, which no call of step returned: a state "
-                          f"must be passed on (reordered along dim 0), not modified")
+                self.fail(f"call {number_}: row {i} of {where} is {values}, which no call of step returned: a state "
+                          f"is passed on (reordered along dim 0), not modified")
             rows.append(row)
         if self.layout == "nested":
             if checksum.tolist() != [self.checksum(row) for row in rows] or counts.tolist() != [len(r) for r in rows]:
-                self.fail(
-                    f"call {number}: the tensors of the state tuple do not describe the same hypotheses row by "
-                    f"row (state[1][0] and state[1][1] were reordered differently, or only some were reordered). "
-                    f"Apply the same index_select(0, parents) to EVERY tensor of the state, recursively through "
-                    f"nested tuples")
+                self.fail(f"call {number_}: the tensors of the state tuple do not describe the same hypotheses row "
+                          f"by row (some of its tensors were reordered and others not, or differently)")
         return rows
 
     def __call__(self, last_tokens, state):
         tokens = self.read_tokens(last_tokens)
-        number = len(self.calls) + 1
-        histories = self.unpack(state, tokens, number)
+        number_ = len(self.calls) + 1
+        histories = self.unpack(state, tokens, number_)
         prefixes, new_histories, rows = [], [], []
         for history, token in zip(histories, tokens):
             read = history + [token]  # everything this hypothesis has read, <sos> first
             if len(read) > self.width:
-                self.fail(f"call {number}: a hypothesis has been extended more than max_len times")
+                self.fail(f"call {number_}: a hypothesis has been extended more than max_len times")
             prefix = tuple(read[1:])  # the generated tokens (the first token read is <sos>)
             prefixes.append(prefix)
             new_histories.append(read)
             rows.append(self.lm.logprobs(prefix))
-        self.calls.append(Call(tokens, prefixes=prefixes, histories=[tuple(h) for h in histories]))
+        self.calls.append(StepCall(tokens, prefixes=prefixes, histories=[tuple(h) for h in histories]))
         return self.rows_tensor(rows), self.pack(new_histories)
 
 
@@ -487,324 +548,309 @@ class NoStateStep(RecordingStep):
 
     def __call__(self, last_tokens, state):
         tokens = self.read_tokens(last_tokens)
-        number = len(self.calls) + 1
+        number_ = len(self.calls) + 1
         if state is not None:
-            self.fail(f"call {number} passed state = {Util.shown(state)}; the decoder was given state=None and "
-                      f"step returns None, so None must be passed on as it is (reordering None gives None)")
-        self.calls.append(Call(tokens))
+            self.fail(f"call {number_} passed state = {describe(state)}; the decoder was given state=None and step "
+                      f"returns None, so None is passed on as it is (reordering None gives None)")
+        self.calls.append(StepCall(tokens))
         rows = [self.lm.logprobs((t,)) for t in tokens]  # a bigram row depends on the last token only
         return self.rows_tensor(rows), None
 
 
 # ---------------------------------------------------------------------------------------
-# Helpers: calling the student, reading results, comparing, describing
+# Calls, runs and failures
 # ---------------------------------------------------------------------------------------
 
-class Util:
-    SOS, EOS, GAP = SOS, EOS, GAP
-    PositionTable, PrefixTable, BigramTable = PositionTable, PrefixTable, BigramTable
-    PositionStep, HistoryStep, NoStateStep = PositionStep, HistoryStep, NoStateStep
-    RecordingStep, Call = RecordingStep, Call
-    Hyp = Hyp
-    simulate_beam = staticmethod(simulate_beam)
-    simulate_greedy = staticmethod(simulate_greedy)
-    enumerate_complete = staticmethod(enumerate_complete)
-    score_of = staticmethod(score_of)
-    row_with = staticmethod(row_with)
+class DecoderCall(Call):
+    """A decoder call, shown as the student would write it: ``beam_search(step, state, ...)``."""
 
-    # ---- text --------------------------------------------------------------------------
-    @staticmethod
-    def shown(value, limit=200):
-        if isinstance(value, torch.Tensor):
-            text = f"tensor of shape {tuple(value.shape)}, dtype {value.dtype}"
-            if value.numel() <= 12:
-                text += f": {value.tolist()}"
-            return text
-        text = repr(value)
-        return text if len(text) <= limit else text[:limit] + "..."
+    def __init__(self, function: str, step: RecordingStep, state: Any = None, state_text: str = "state",
+                 **kwargs: Any):
+        super().__init__(function, step, state, sos_id=SOS, eos_id=EOS, **kwargs)
+        self.state_text = state_text
 
-    @staticmethod
-    def beam_call(beam_size, max_len, alpha, state="state"):
-        text = f"beam_search(step, {state}, sos_id={SOS}, eos_id={EOS}, beam_size={beam_size}, max_len={max_len}"
-        return text + (f", alpha={alpha})" if alpha is not None else ")")
+    @property
+    def step(self) -> RecordingStep:
+        return self.args[0]
 
-    @staticmethod
-    def greedy_call(max_len, state="state"):
-        return f"greedy_decode(step, {state}, sos_id={SOS}, eos_id={EOS}, max_len={max_len})"
+    def __str__(self) -> str:
+        parts = ["step", self.state_text] + [f"{k}={v!r}" for k, v in self.kwargs.items()]
+        return f"{self.function}({', '.join(parts)})"
 
-    @staticmethod
-    def table_text(lm, prefixes):
-        """The rows of the step function's table a student needs to redo the example by hand."""
-        head = (f"The step function's log-probabilities (V = {lm.vocab_size}, token ids 0..{lm.vocab_size - 1}, "
-                f"<sos> = {SOS}, <eos> = {EOS}; entry y of a row is log p(next token = y); in these tables every "
-                f"id, {SOS} included, can be generated like any other token):")
-        lines, used = [head], len(head)
-        rows = lm.describe_rows(prefixes)
-        for label, row in rows:
-            line = f"  {label}: [{', '.join(f'{v:.3f}' for v in row)}]"
-            if used + len(line) > MAX_TABLE_CHARS:
-                lines.append(f"  ... ({len(rows) - len(lines) + 1} more rows)")
-                break
-            lines.append(line)
-            used += len(line)
-        return "\n".join(lines)
+    __repr__ = __str__
 
-    @staticmethod
-    def beam_table(lm, run: BeamRun, extra=()):
-        prefixes = [p for call in run.live_per_call for p in call] + list(extra)
-        return Util.table_text(lm, prefixes)
 
-    # ---- running the student's code -------------------------------------------------------
-    @staticmethod
-    def run(function, step, *args, context="", **kwargs):
-        """Call the student's function; a failed step check is reported as the failure."""
+def beam_call(step: RecordingStep, beam_size: int, max_len: int, alpha: float | None,
+              state_text: str = "state") -> DecoderCall:
+    extra = {} if alpha is None else {"alpha": alpha}
+    return DecoderCall("beam_search", step, step.initial_state(), state_text, beam_size=beam_size, max_len=max_len,
+                       **extra)
+
+
+def greedy_call(step: RecordingStep, max_len: int, state_text: str = "state") -> DecoderCall:
+    return DecoderCall("greedy_decode", step, step.initial_state(), state_text, max_len=max_len)
+
+
+@dataclasses.dataclass(frozen=True)
+class Raised:
+    """What a run raised, comparable between the student's run and a known mistake's."""
+
+    type_name: str
+    text: str
+
+
+def _student_raised(exc: StudentError) -> Raised:
+    marker = f" raised {exc.type_name}: "
+    text = exc.message.split(marker, 1)[1] if marker in exc.message else ""
+    return Raised(exc.type_name, text)
+
+
+def run(call: DecoderCall, dec: Any, mistakes: Any) -> Any:
+    """The student's answer to ``call``; a failure (with the known mistake that fails the same
+    way) when the step refused a call or the student's code raised."""
+    step = call.step
+    return_value = None
+    try:
+        return_value = call.run(dec)
+    except (StudentCrash, StudentTimeout):
+        raise
+    except StepError:
+        pass
+    except StudentError as exc:
+        if step.error is None:
+            observed = _student_raised(exc)
+            raise failure(RUNS_RULE, call, f"raised {exc.type_name}" + (f": {observed.text}" if observed.text else ""),
+                          "a result", diagnosis=known_mistake(mistakes, call, crash_view, observed), did=True,
+                          notes=[exc.feedback()] if exc.student_traceback else ()) from None
+    if step.error is not None:
+        raise failure(STEP_RULE, call, f"called step in a way step refuses: {step.error}",
+                      "calls of step as the contract describes them", did=True,
+                      diagnosis=known_mistake(mistakes, call, crash_view, ("step", step.error)))
+    return return_value
+
+
+RUNS_RULE = "the decoder runs to the end on a valid step function and returns its result"
+STEP_RULE = ("step(last_tokens, state) gets last_tokens, a 1-D torch.long tensor [K] with the last token of each "
+             "live hypothesis, and the state returned by the previous call, with row i of every tensor belonging "
+             "to hypothesis i (None stays None)")
+
+
+def crash_view(step: RecordingStep, outcome: Any) -> Any:
+    """How a run failed: the step's refusal, or the exception raised."""
+    if step.error is not None:
+        return ("step", step.error)
+    return outcome if isinstance(outcome, Raised) else None
+
+
+def rerun(mistakes: Any, module: Any, call: DecoderCall) -> tuple[RecordingStep, Any]:
+    """A known mistake's (or the reference's) run of ``call``, here, with a fresh copy of the
+    step and the same helpers replaced by the reference's as in the student's run."""
+    args, kwargs = copy.deepcopy(call.args), copy.deepcopy(call.kwargs)
+    namespace = module.__dict__
+    reference = mistakes.reference(MODULE)
+    replaced = {name: namespace[name] for name in call.trusted if name in namespace}
+    try:
+        for name in replaced:
+            namespace[name] = getattr(reference, name)
+        outcome = namespace[call.function](*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - what the mistake raises is part of its behaviour
+        outcome = Raised(type(exc).__name__, str(exc))
+    finally:
+        namespace.update(replaced)
+    return args[0], outcome
+
+
+def known_mistake(mistakes: Any, call: DecoderCall, view: Callable[[RecordingStep, Any], Any], observed: Any):
+    """The known mistake whose run of ``call`` has the same ``view`` as the student's run."""
+    if mistakes is None or not mistakes.available:
+        return None
+
+    def behaves_like(module: Any) -> bool:
+        step, outcome = rerun(mistakes, module, call)
+        return view(step, outcome) == observed
+
+    return mistakes.recognise(call.function, behaves_like)
+
+
+def failure(rule: str, call: Call | str, observed: str, expected: str = "", *, diagnosis: Any = None,
+            did: bool = False, notes: list[str] | tuple[str, ...] = ()) -> CheckFailed:
+    """``toolkit.fail`` with the diagnosis a check found by running the known mistakes.
+
+    ``observed`` is what the call returned; with ``did=True`` it is what the call did
+    (a verb phrase: "made call 2 of step extending ..."), shown as "Observed <call> <did>"."""
+    if did:
+        exc = fail(rule, "", f"{call} {observed}", expected, notes=list(notes))
+        trusted_ = list(call.trusted) if isinstance(call, Call) else []
+        return CheckFailed(dataclasses.replace(exc.evidence, diagnosis=diagnosis, trusted=trusted_))
+    exc = fail(rule, call, observed, expected, notes=list(notes))
+    if diagnosis is None:
+        return exc
+    return CheckFailed(dataclasses.replace(exc.evidence, diagnosis=diagnosis))
+
+
+# ---------------------------------------------------------------------------------------
+# Trusted helpers
+# ---------------------------------------------------------------------------------------
+
+def correct_helpers(student: Any, dec: Any, mistakes: Any, *names: str):
+    """``toolkit.trusted`` for the reference helpers among ``names`` that the student's
+    module defines with the reference's parameters (a helper of the same name that means
+    something else is left alone; a module without helpers is graded as it is)."""
+    if not mistakes.available:
+        return trusted(dec, mistakes)
+    reference = mistakes.reference(MODULE)
+    inspect_ = student.module("inspect")
+    kept = []
+    for name in names:
         try:
-            value = function(step, *args, **kwargs)
-        except (StudentError, StepError) as exc:
-            if step.error is not None:
-                raise AssertionError(f"{context}: {step.error}") from None
-            raise
-        if step.error is not None:
-            raise AssertionError(f"{context}: {step.error} (your code caught the exception and went on)")
-        return value
+            theirs = list(inspect_.getfullargspec(getattr(dec, name))[0])
+        except StudentError:
+            continue
+        if theirs == inspect.getfullargspec(getattr(reference, name)).args:
+            kept.append(name)
+    return trusted(dec, mistakes, *kept)
 
-    # ---- reading what came back ---------------------------------------------------------------
-    @staticmethod
-    def number(value, what):
-        if isinstance(value, torch.Tensor) and value.numel() == 1 and value.is_floating_point():
-            value = value.item()
-        elif type(value).__module__.split(".")[0] == "numpy" and getattr(value, "shape", None) in ((), (1,)):
-            value = value.item()
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise AssertionError(f"{what} is {Util.shown(value)}; expected a float")
-        value = float(value)
-        if math.isnan(value):
-            raise AssertionError(f"{what} is nan; expected a float")
-        return value
 
-    @staticmethod
-    def tokens(value, what):
-        if isinstance(value, torch.Tensor):
-            if value.dim() != 1 or value.is_floating_point():
-                raise AssertionError(f"{what} is a {Util.shown(value)}; expected a list of ints")
-            return tuple(int(t) for t in value.tolist())
-        if not isinstance(value, (list, tuple)):
-            raise AssertionError(f"{what} is {Util.shown(value)}; expected a list of ints (the generated tokens)")
-        result = []
-        for item in value:
-            if isinstance(item, torch.Tensor) and item.numel() == 1 and not item.is_floating_point():
-                item = int(item.item())
-            elif type(item).__module__.split(".")[0] == "numpy" and float(item) == int(item):
-                item = int(item)
-            if isinstance(item, bool) or not isinstance(item, int):
-                raise AssertionError(f"{what} is {Util.shown(value)}; every token must be an int")
-            result.append(item)
-        return tuple(result)
+# ---------------------------------------------------------------------------------------
+# Reading what came back
+# ---------------------------------------------------------------------------------------
 
-    @staticmethod
-    def hypotheses(value, call) -> list[Hyp]:
-        if not isinstance(value, (list, tuple)):
-            raise AssertionError(f"{call} returned {Util.shown(value)}; expected a list of Hypothesis objects "
-                                 f"(did the function fall through without a return?)")
-        result = []
-        for i, item in enumerate(value):
-            try:
-                tokens, logprob, score = item.tokens, item.logprob, item.score
-            except AttributeError:
-                raise AssertionError(f"{call} returned {Util.shown(value)}; item {i} is not a Hypothesis (it needs "
-                                     f"the fields tokens, logprob and score)") from None
-            result.append(Hyp(Util.tokens(tokens, f"item {i}'s tokens"),
-                              Util.number(logprob, f"item {i}'s logprob"),
-                              Util.number(score, f"item {i}'s score")))
-        return result
+HYPOTHESES = "a list of Hypothesis objects (tokens: list[int], logprob: float, score: float)"
 
-    @staticmethod
-    def greedy_result(value, call) -> tuple[int, ...]:
-        return Util.tokens(value, f"the result of {call}")
 
-    @staticmethod
-    def close(got, want):
-        return abs(got - want) <= ABS_TOL + REL_TOL * abs(want)
+def token_list(value: Any, call: Call | str, what: str = "a list of token ids (ints)") -> tuple[int, ...]:
+    if isinstance(value, torch.Tensor) and value.dim() == 1 and not value.is_floating_point():
+        value = value.tolist()
+    items = sequence(value, call, what=what)
+    return tuple(integer(item, f"token {i} of what {call} returned") for i, item in enumerate(items))
 
-    @staticmethod
-    def listing(hyps, with_score=False, limit=12):
-        shown = [h.show(with_score) for h in hyps[:limit]]
-        if len(hyps) > limit:
-            shown.append(f"... ({len(hyps) - limit} more)")
-        return "[" + ", ".join(shown) + "]" if shown else "[] (nothing)"
 
-    # ---- comparisons ------------------------------------------------------------------------
-    @staticmethod
-    def compare_sets(got: list[Hyp], want: list[Hyp], lm, context: str, hint: str):
-        """Same hypotheses (tokens and logprob), in any order."""
-        counts = Counter(h.tokens for h in got)
-        twice = [list(t) for t, c in counts.items() if c > 1]
-        if twice:
-            raise AssertionError(
-                f"{context} returned the hypothesis {twice[0]} more than once. The search starts from ONE "
-                f"hypothesis (<sos>), not beam_size copies of it, and each candidate (parent, token) is kept "
-                f"at most once.\nYou returned: {Util.listing(got)}\nExpected: {Util.listing(want)}")
-        got_tokens = {h.tokens for h in got}
-        want_tokens = {h.tokens for h in want}
-        if got_tokens != want_tokens:
-            missing = [h for h in want if h.tokens not in got_tokens]
-            extra = [h for h in got if h.tokens not in want_tokens]
-            notes = [hint]
-            if got and all(h.tokens[:1] == (SOS,) for h in got) and {h.tokens[1:] for h in got} == want_tokens:
-                notes = ["Hypothesis.tokens must hold the generated tokens only, without the <sos> start token"]
-            after_eos = [h for h in got if EOS in h.tokens[:-1]]
-            if after_eos:
-                notes.append(f"{list(after_eos[0].tokens)} goes on after <eos>: a hypothesis that produces "
-                             f"<eos> is finished and must leave the beam (it is never extended)")
-            raise AssertionError(
-                f"{context} returned the wrong hypotheses. {' '.join(notes)}\n"
-                f"You returned: {Util.listing(got)}\nExpected:     {Util.listing(want)}\n"
-                f"Missing: {Util.listing(missing)}\nNot expected: {Util.listing(extra)}")
-        wanted = {h.tokens: h for h in want}
-        for h in got:
-            truth = wanted[h.tokens].logprob
-            if not Util.close(h.logprob, truth):
-                raise AssertionError(
-                    f"{context}: the hypothesis {list(h.tokens)} has logprob {h.logprob:.6f}, but its tokens have "
-                    f"log-probability {truth:.6f} under the step function (the sum of log p of each token given "
-                    f"the tokens before it). Add each kept token's log-probability to its own parent's logprob.")
-
-    @staticmethod
-    def check_scores_and_order(got: list[Hyp], alpha: float, context: str):
-        """score = logprob / len(tokens) ** alpha for every hypothesis; best score first."""
-        effective = 1.0 if alpha is None else alpha
-        for h in got:
-            if not h.tokens:
-                raise AssertionError(f"{context} returned a hypothesis with no tokens: {h.show()}")
-            want = score_of(h.logprob, len(h.tokens), effective)
-            if not Util.close(h.score, want):
-                length = len(h.tokens)
-                notes = []
-                if Util.close(h.score, h.logprob) and abs(want - h.logprob) > 1e-4:
-                    notes.append("It equals the logprob: the length normalisation is missing.")
-                elif length > 1 and Util.close(h.score, score_of(h.logprob, length - 1, effective)):
-                    notes.append(f"It is logprob / {length - 1} ** alpha: the length must count every generated "
-                                 f"token, <eos> included.")
-                elif Util.close(h.score, h.logprob / length * effective) or Util.close(h.score, h.logprob * effective / length):
-                    notes.append("It is logprob / len * alpha: alpha is an exponent of the length.")
-                alpha_text = "" if alpha is not None else " (alpha defaults to 1.0)"
-                raise AssertionError(
-                    f"{context}: the hypothesis {list(h.tokens)} with logprob {h.logprob:.6f} has score "
-                    f"{h.score:.6f}; expected logprob / len(tokens) ** alpha = {h.logprob:.6f} / {length} ** "
-                    f"{effective} = {want:.6f}{alpha_text}. {' '.join(notes)}".rstrip())
-        for i, (a, b) in enumerate(zip(got, got[1:])):
-            if a.score < b.score - ABS_TOL:
-                raise AssertionError(
-                    f"{context} returned hypotheses out of order: item {i} has score {a.score:.6f} and item "
-                    f"{i + 1} has {b.score:.6f}. Return them sorted by score, BEST (highest, closest to 0) first."
-                    f"\nYou returned: {Util.listing(got, True)}")
-
-    @staticmethod
-    def check_beam_calls(step, run: BeamRun, context: str, beam_size: int, max_len: int):
-        """The recorded step calls against the expected live hypotheses, call by call."""
-        calls = step.calls
-        for number, (call, expected) in enumerate(zip(calls, run.live_per_call), start=1):
-            finished = run.finished_before_call[number - 1]
-            want_last = sorted(p[-1] if p else SOS for p in expected)
-            if number == 1 and (len(call.last) != 1 or call.last[0] != SOS):
-                raise AssertionError(
-                    f"{context}: the first call of step passed last_tokens {call.last}; expected [{SOS}]: the search "
-                    f"starts from ONE hypothesis whose last token is <sos> (K = 1). Starting from beam_size copies "
-                    f"of <sos> would fill the beam with copies of the same extensions.")
-            if len(call.last) != len(expected):
-                if len(call.last) > len(expected) and finished:
-                    why = (f"{finished} hypotheses had finished (produced <eos>) by then, and a finished "
-                           f"hypothesis leaves the beam: only beam_size - len(finished) = {beam_size} - {finished} = "
-                           f"{len(expected)} stay live")
-                else:
-                    why = ("the live hypotheses are the best beam_size - len(finished) candidates of the previous "
-                           "step that did not end with <eos>")
-                raise AssertionError(
-                    f"{context}: call {number} of step extended {len(call.last)} hypotheses (last tokens "
-                    f"{call.last}); expected {len(expected)} (last tokens {want_last}): {why}.")
-            if call.position is not None and call.position != number - 1:
-                raise AssertionError(
-                    f"{context}: call {number} of step received a state saying {call.position} tokens had been "
-                    f"generated; expected {number - 1}. Feed each call the state returned by the previous call "
-                    f"(reordered), not an older one.")
-            if sorted(call.last) != want_last:
-                raise AssertionError(
-                    f"{context}: call {number} of step extended hypotheses ending in {sorted(call.last)}; the live "
-                    f"hypotheses at that point should be {[list(p) for p in expected]} (last tokens {want_last}). "
-                    f"Keep the best beam_size - len(finished) of ALL K*V candidates, ranked by their total logprob "
-                    f"(highest first), and take each candidate's parent as index // V and its token as index % V."
-                    f"\n{Util.beam_table(step.lm, run)}")
-        if len(calls) != len(run.live_per_call):
-            want = len(run.live_per_call)
-            if len(calls) > want:
-                finished = sum(1 for h in run.hyps if h.tokens[-1] == EOS)
-                reason = (f"after call {want}, beam_size = {beam_size} hypotheses had finished, so the search is over"
-                          if finished >= beam_size else f"after call {want}, max_len = {max_len} tokens had been "
-                          f"generated, so the search is over")
-                raise AssertionError(f"{context} called step {len(calls)} times; expected {want}: {reason}.")
-            raise AssertionError(
-                f"{context} called step only {len(calls)} times; expected {want}: the search goes on while fewer "
-                f"than beam_size hypotheses are finished and fewer than max_len tokens have been generated.")
-
-    @staticmethod
-    def run_beam(dec, step, beam_size, max_len, alpha=None, state_text="state"):
-        """(call text, the student's hypotheses) for one beam_search call with this step."""
-        call = Util.beam_call(beam_size, max_len, alpha, state_text)
-        kwargs = dict(sos_id=SOS, eos_id=EOS, beam_size=beam_size, max_len=max_len)
-        if alpha is not None:
-            kwargs["alpha"] = alpha
-        value = Util.run(dec.beam_search, step, step.initial_state(), context=call, **kwargs)
-        return call, Util.hypotheses(value, call)
-
-    @staticmethod
-    def check_beam(dec, lm, step, beam_size, max_len, alpha, *, hint, run=None, calls=True, scores=False,
-                   state_text="state", first_check=None, error_hint=None):
-        """Run the student's beam search and compare it with the simulated contract.
-
-        calls: compare the recorded step calls (K, last tokens) call by call;
-        scores: also compare the scores and the order (else only tokens and logprobs);
-        first_check(step, run, call): a test's own check of the calls, made before the others;
-        error_hint: added to the feedback when the student's code raises.
-        """
-        run = run or simulate_beam(lm, beam_size, max_len, 1.0 if alpha is None else alpha)
+def hypotheses(value: Any, call: Call | str) -> list[Hyp]:
+    """The student's hypotheses as ``Hyp`` tuples, or a failure saying what came back."""
+    items = sequence(value, call, what=HYPOTHESES)
+    result = []
+    for i, item in enumerate(items):
         try:
-            call, got = Util.run_beam(dec, step, beam_size, max_len, alpha, state_text)
-        except StudentError as exc:
-            if error_hint is None or step.error is not None or exc.type_name not in ("RuntimeError", "IndexError"):
-                raise
-            raise AssertionError(f"{exc.feedback()}\n{error_hint}") from None
-        extra = [h.tokens[:i] for h in got for i in range(len(h.tokens))][:40]
-        try:
-            if first_check is not None:
-                first_check(step, run, call)
-            if calls:
-                Util.check_beam_calls(step, run, call, beam_size, max_len)
-            Util.compare_sets(got, run.hyps, lm, call, hint)
-            if scores:
-                Util.check_scores_and_order(got, alpha, call)
-                order = [h.tokens for h in got]
-                want = [h.tokens for h in run.hyps]
-                if order != want:
-                    raise AssertionError(
-                        f"{call} returned the right hypotheses in the wrong order.\n"
-                        f"You returned: {Util.listing(got, True)}\nExpected:     {Util.listing(run.hyps, True)}")
-        except AssertionError as exc:
-            text = str(exc)
-            if "The step function's log-probabilities" not in text:
-                text += "\n" + Util.beam_table(lm, run, extra)
-            raise AssertionError(text) from None
-        return got
+            tokens, logprob, score = item.tokens, item.logprob, item.score
+        except AttributeError:
+            raise fail(f"the function returns {HYPOTHESES}", call, describe(value),
+                       f"{HYPOTHESES} (item {i} is not one)") from None
+        result.append(Hyp(token_list(tokens, f"item {i}'s tokens"), number(logprob, f"item {i}'s logprob"),
+                          number(score, f"item {i}'s score")))
+    return result
 
-    # ---- random cases -------------------------------------------------------------------------
-    @staticmethod
-    def sizes(count, largest):
-        return [1 + (largest - 1) * i // max(1, count - 1) for i in range(count)]
 
-    @staticmethod
-    def draw(rng, build: Callable[[str], Any], accept: Callable[[Any], bool], tries: int = 400):
-        """A case from build(seed) for which accept(case) holds (rejection sampling)."""
-        for _ in range(tries):
-            case = build(f"{rng.getrandbits(64):x}")
-            if accept(case):
-                return case
-        raise RuntimeError("grader problem: no acceptable random case was found")
+def quiet_hypotheses(outcome: Any) -> list[Hyp] | None:
+    """``hypotheses`` for a known mistake's run: None where it is not readable."""
+    try:
+        return hypotheses(outcome, "")
+    except AssertionError:
+        return None
+
+
+def tokens_of(hyps: list[Hyp]) -> tuple[tuple[int, ...], ...]:
+    return tuple(sorted(h.tokens for h in hyps))
+
+
+def close(got: float, want: float) -> bool:
+    return abs(got - want) <= ABS_TOL + REL_TOL * abs(want)
+
+
+# ---------------------------------------------------------------------------------------
+# Text
+# ---------------------------------------------------------------------------------------
+
+def listing(hyps: list[Hyp], with_score: bool = False, limit: int = 10) -> str:
+    def one(h: Hyp) -> str:
+        text = f"{list(h.tokens)} (logprob {h.logprob:.4f}"
+        return text + (f", score {h.score:.4f})" if with_score else ")")
+
+    shown = [one(h) for h in hyps[:limit]]
+    if len(hyps) > limit:
+        shown.append(f"... ({len(hyps) - limit} more)")
+    return "[" + ", ".join(shown) + "]" if shown else "[] (nothing)"
+
+
+def table_text(lm: LanguageModel, prefixes) -> str:
+    """The rows of the step function's table a student needs to redo the case by hand."""
+    head = (f"The step function's log-probabilities (V = {lm.vocab_size}, token ids 0..{lm.vocab_size - 1}, "
+            f"<sos> = {SOS}, <eos> = {EOS}; entry y of a row is log p(next token = y)):")
+    lines, used = [head], len(head)
+    rows = lm.describe_rows(list(prefixes))
+    for label, row in rows:
+        line = f"  {label}: [{', '.join(f'{v:.3f}' for v in row)}]"
+        if used + len(line) > MAX_TABLE_CHARS:
+            lines.append(f"  ... ({len(rows) - len(lines) + 1} more rows)")
+            break
+        lines.append(line)
+        used += len(line)
+    return "\n".join(lines)
+
+
+def beam_table(lm: LanguageModel, run_: BeamRun | None, extra=()) -> str:
+    prefixes = [p for call in (run_.live_per_call if run_ else []) for p in call] + list(extra)
+    return table_text(lm, prefixes)
+
+
+def prefixes_of(hyps: list[Hyp]) -> list[tuple[int, ...]]:
+    return [h.tokens[:i] for h in hyps for i in range(len(h.tokens))][:40]
+
+
+# ---------------------------------------------------------------------------------------
+# The state follows the hypotheses (state tests, here and on the A2 model)
+# ---------------------------------------------------------------------------------------
+
+REORDER_RULE = ("after the new live hypotheses are chosen, the state is reordered so that row i is the row of the "
+                "i-th live hypothesis's PARENT (index_select(0, parents) on every tensor of the state, through "
+                "nested tuples): every hypothesis is continued by the model from its own state")
+
+
+def _state_view(step: RecordingStep, outcome: Any) -> Any:
+    crash = crash_view(step, outcome)
+    if crash is not None:
+        return crash
+    hyps = quiet_hypotheses(outcome)
+    reads = tuple(tuple(c.prefixes) if c.prefixes is not None else tuple(c.last) for c in step.calls)
+    return reads, None if hyps is None else tokens_of(hyps)
+
+
+def check_state_follows(dec: Any, mistakes: Any, call: DecoderCall, lm: LanguageModel, notes=()) -> list[Hyp]:
+    """Run ``call``; every returned hypothesis must have been read by the model prefix by
+    prefix with its own state (the step records what each row had read)."""
+    step = call.step
+    value = run(call, dec, mistakes)
+    got = hypotheses(value, call)
+    seen = _state_view(step, value)
+
+    def wrong(observed: str, expected: str) -> CheckFailed:
+        return failure(REORDER_RULE, call, observed, expected,
+                       diagnosis=known_mistake(mistakes, call, _state_view, seen),
+                       notes=[*notes, f"You returned: {listing(got)}", table_text(lm, prefixes_of(got))])
+
+    if not step.calls:
+        raise failure(REORDER_RULE, call, "never called step", "calls of step, each row with its hypothesis's state",
+                      did=True)
+    if not got:
+        raise wrong("no hypothesis", "the hypotheses the search built, each read by the model with its own state")
+    if step.calls and step.calls[0].prefixes is None:
+        return got  # a step without memory (state None): the step itself checks that None is passed on
+    reads = [set(record.prefixes) | set(record.also or ()) for record in step.calls]
+    for h in got:
+        for k in range(1, len(h.tokens)):
+            prefix = h.tokens[:k]
+            if k < len(reads) and prefix in reads[k]:
+                continue
+            record = step.calls[k] if k < len(step.calls) else None
+            rows = [] if record is None else [p[:-1] for p, last in zip(record.prefixes, record.last)
+                                              if last == prefix[-1]]
+            if rows:
+                seen_text = " or ".join("a state that no call of step returned" if row[:1] == (-1,)
+                                        else f"the state of <sos> {' '.join(map(str, row))}".rstrip() for row in rows)
+                raise wrong(f"{list(h.tokens)}, whose token {prefix[-1]} was fed at call {k + 1} of step with "
+                            f"{seen_text}",
+                            f"the token {prefix[-1]} fed with the state of its parent, <sos> "
+                            f"{' '.join(map(str, prefix[:-1]))}".rstrip())
+            raise wrong(f"{list(h.tokens)}, although no call of step extended its first {k} tokens {list(prefix)}",
+                        f"call {k + 1} of step feeding {prefix[-1]} with the state of <sos> "
+                        f"{' '.join(map(str, prefix[:-1]))}".rstrip())
+    return got

@@ -2,97 +2,133 @@
 
 A kept candidate ending with <eos> is finished: it is never extended again, and the live
 beam shrinks to beam_size - len(finished). The search stops when beam_size hypotheses are
-finished or max_len tokens have been generated; then the live ones join unfinished.
+finished or max_len tokens have been generated; then the live ones are returned too,
+without <eos>.
 
 These rules are checked on the student's OWN search, not against the expected one, so a
-mistake in choosing candidates does not cost these points: a hypothesis of n tokens
-ending with <eos> finished at step n, so the returned hypotheses say how many had
-finished before every step call, hence how many hypotheses each call must extend, when
-the search had to stop, and how long the unfinished ones must be. The step function is a
-PositionTable (rows by position and last token, the position read from a counter in the
-state), and alpha = 0. The simulated contract is used only to pick tables on which the
-rule under test matters (a beam that shrinks, a search that ends early, ...).
+mistake in choosing candidates does not cost these points: a hypothesis of n tokens ending
+with <eos> finished at step n, so the returned hypotheses say how many had finished before
+every step call, hence how many hypotheses each call must extend, when the search had to
+stop, and how long the unfinished ones must be. The tables keep every candidate the search
+keeps in the lower half of the vocabulary (conftest.in_low_half), so a search whose parent
+arithmetic rounds instead of flooring runs as a correct one here; where the student's
+module has the reference's ``best_candidates`` helper, it runs as the reference's (a search
+that cannot pick candidates at all is charged to the candidates only). The step function
+is a PositionTable, alpha = 0. The simulated contract only picks tables on which the rule
+under test matters (a beam that shrinks for a while and a search that ends early, ...).
 """
 
 from __future__ import annotations
 
-RULES = ("A kept candidate that ends with <eos> is finished: it leaves the beam for good and the next step "
-         "extends only beam_size - len(finished) live hypotheses. The search ends when beam_size hypotheses "
-         "are finished or max_len tokens have been generated; then the live ones are returned too, without "
-         "<eos>.")
+AFTER_EOS_RULE = ("a kept candidate that ends with <eos> is finished: it leaves the beam for good and is never "
+                  "extended, so <eos> is only ever the last token of a hypothesis")
+SHRINK_RULE = ("a finished hypothesis leaves the beam: the call of step at step n extends beam_size - (the number "
+               "of hypotheses finished before step n) live hypotheses")
+STOP_RULE = ("the search goes on while fewer than beam_size hypotheses are finished and fewer than max_len tokens "
+             "have been generated, one call of step per token, and stops then")
+SEARCH_RULE = "beam search calls step, one call per generated token, and returns the hypotheses it found"
+JOIN_RULE = ("when max_len tokens have been generated, the hypotheses still live are returned too, without <eos>: "
+             "the result holds beam_size hypotheses, and an unfinished one has max_len tokens")
 
 
-def _case(rng, util, size, accept=None, eos_low=0.0, eos_high=2.0):
+def _case(a3, rng, size, accept=None, eos_low=0.0, eos_high=2.0):
     def build(seed):
-        vocab_size = rng.randint(4, 4 + min(3, size // 3))
-        beam_size = rng.randint(2, vocab_size - 1)
+        vocab_size, beam_size = a3.low_half_sizes(rng, size)
         max_len = rng.randint(2, 2 + min(4, size // 2))
-        lm = util.PositionTable(seed, vocab_size, rng.uniform(eos_low, eos_high))
-        return lm, beam_size, max_len, util.simulate_beam(lm, beam_size, max_len, 0.0)
+        lm = a3.PositionTable(seed, vocab_size, rng.uniform(eos_low, eos_high), low_half=True)
+        return lm, beam_size, max_len, a3.simulate_beam(lm, beam_size, max_len, 0.0)
 
-    return util.draw(rng, build, lambda case: accept is None or accept(case))
+    def ok(case):
+        lm, _, _, run = case
+        return a3.kept_in_low_half(run, lm.vocab_size) and (accept is None or accept(case))
 
-
-def _check(dec, util, case):
-    lm, beam_size, max_len, run = case
-    step = util.PositionStep(lm, max_len)
-    call, got = util.run_beam(dec, step, beam_size, max_len, 0.0)
-    try:
-        _check_rules(util, step, got, beam_size, max_len, call)
-    except AssertionError as exc:
-        raise AssertionError(f"{exc}\nYou returned: {util.listing(got)}\n{util.beam_table(lm, run)}") from None
+    return a3.draw(rng, build, ok)
 
 
-def _check_rules(util, step, got, beam_size, max_len, call):
-    eos = util.EOS
+def _view(a3):
+    def view(step, outcome):
+        crash = a3.crash_view(step, outcome)
+        if crash is not None:
+            return crash
+        hyps = a3.quiet_hypotheses(outcome)
+        return tuple(len(c.last) for c in step.calls), None if hyps is None else a3.tokens_of(hyps)
+
+    return view
+
+
+def after_eos(a3, got, step, beam_size, max_len):
     for h in got:
-        if not h.tokens:
-            raise AssertionError(f"{call} returned a hypothesis without tokens; every hypothesis has at least one")
-        if eos in h.tokens[:-1]:
-            raise AssertionError(
-                f"{call} returned {list(h.tokens)}, which goes on after <eos>. {RULES}")
-    finish_lengths = sorted(len(h.tokens) for h in got if h.tokens[-1] == eos)
-    calls = step.calls
-    for number, record in enumerate(calls, start=1):
-        if record.position != number - 1:
-            raise AssertionError(
-                f"{call}: call {number} of step received a state saying {record.position} tokens had been "
-                f"generated; expected {number - 1}. Feed each call the state returned by the previous call "
-                f"(reordered to the parents), not an older one.")
-        if number == 1:
-            continue  # how the search starts is checked by the candidate tests
-        done = sum(1 for n in finish_lengths if n < number)
+        if a3.EOS in h.tokens[:-1]:
+            return AFTER_EOS_RULE, f"{list(h.tokens)}, which goes on after <eos> ({a3.EOS})", \
+                "hypotheses that end where they produce <eos>"
+    return None
+
+
+def _finish_lengths(a3, got):
+    return sorted(len(h.tokens) for h in got if h.tokens and h.tokens[-1] == a3.EOS)
+
+
+def shrinks(a3, got, step, beam_size, max_len):
+    lengths = _finish_lengths(a3, got)
+    for number, record in enumerate(step.calls[1:], start=2):
+        done = sum(1 for n in lengths if n < number)
         want = beam_size - done
         if len(record.last) != want:
-            why = (f"according to what you returned, {done} hypotheses had finished before call {number} "
-                   f"(those ending with <eos> after fewer than {number} tokens), so beam_size - len(finished) "
-                   f"= {beam_size} - {done} = {want} were live")
-            raise AssertionError(f"{call}: call {number} of step extended {len(record.last)} hypotheses "
-                                 f"(last tokens {record.last}); expected {want}: {why}. {RULES}")
-    if len(finish_lengths) >= beam_size:
-        want_calls = finish_lengths[beam_size - 1]
-        reason = (f"the {beam_size}th hypothesis to finish did so at step {want_calls}, and once beam_size "
-                  f"hypotheses are finished the search is over")
+            return SHRINK_RULE, f"made call {number} of step extending {len(record.last)} hypotheses (last " \
+                                f"tokens {record.last})", \
+                f"{want}: by your result, {done} {'hypothesis' if done == 1 else 'hypotheses'} had finished " \
+                f"before step {number} (ending with <eos> after fewer than {number} tokens), so {beam_size} - " \
+                f"{done} = {want} were live"
+    return None
+
+
+def stops(a3, got, step, beam_size, max_len):
+    lengths = _finish_lengths(a3, got)
+    if len(lengths) >= beam_size:
+        want = lengths[beam_size - 1]
+        nth = {1: "1st", 2: "2nd", 3: "3rd"}.get(beam_size, f"{beam_size}th")
+        reason = f"by your result, the {nth} hypothesis to finish did so at step {want}"
     else:
-        want_calls = max_len
-        count = len(finish_lengths)
-        reason = (f"only {count} {'hypothesis' if count == 1 else 'hypotheses'} finished, fewer than beam_size = "
-                  f"{beam_size}, so the search goes on until max_len = {max_len} tokens have been generated")
-    if len(calls) != want_calls:
-        raise AssertionError(f"{call} called step {len(calls)} times; expected {want_calls}: {reason}.")
+        want = max_len
+        reason = (f"by your result, only {len(lengths)} of beam_size = {beam_size} hypotheses finished, so the "
+                  f"search goes on to max_len = {max_len}")
+    if len(step.calls) != want:
+        return STOP_RULE, f"called step {len(step.calls)} time{'s' * (len(step.calls) != 1)}", \
+            f"{want} call{'s' * (want != 1)}: {reason}"
+    return None
+
+
+def joins(a3, got, step, beam_size, max_len):
     for h in got:
-        if h.tokens[-1] != eos and len(h.tokens) != max_len:
-            raise AssertionError(
-                f"{call} returned {list(h.tokens)}, which has no <eos> and only {len(h.tokens)} tokens: a hypothesis "
-                f"is returned unfinished only when the search reached max_len = {max_len}. {RULES}")
-        if h.tokens[-1] == eos and len(h.tokens) > len(calls):
-            raise AssertionError(f"{call} returned {list(h.tokens)} although step was called only {len(calls)} "
-                                 f"times (one token per call)")
+        if not h.tokens or (h.tokens[-1] != a3.EOS and len(h.tokens) != max_len):
+            return JOIN_RULE, f"{list(h.tokens)}: no <eos> and {len(h.tokens)} token{'s' * (len(h.tokens) != 1)}", \
+                f"unfinished hypotheses of max_len = {max_len} tokens"
     if len(got) != beam_size:
-        raise AssertionError(
-            f"{call} returned {len(got)} hypotheses; expected beam_size = {beam_size}: when the search ends, either "
-            f"beam_size hypotheses are finished, or max_len was reached and the beam_size - len(finished) live "
-            f"ones join the finished ones (without <eos>).")
+        return JOIN_RULE, f"{len(got)} {'hypothesis' if len(got) == 1 else 'hypotheses'}: {a3.listing(got)}", \
+            f"beam_size = {beam_size}: the finished ones, and at max_len the live ones without <eos>"
+    return None
+
+
+ALL = (after_eos, shrinks, stops, joins)
+
+
+def check(a3, dec, mistakes, case, rules):
+    lm, beam_size, max_len, run = case
+    step = a3.PositionStep(lm, max_len)
+    call = a3.beam_call(step, beam_size, max_len, 0.0)
+    value = a3.run(call, dec, mistakes)
+    got = a3.hypotheses(value, call)
+    if not step.calls or not got:  # a search that does nothing breaks no finishing rule: it fails here
+        raise a3.failure(SEARCH_RULE, call, "never called step" if not step.calls else "[] (no hypothesis)",
+                         "calls of step and the hypotheses found", did=not step.calls)
+    for rule in rules:
+        broken = rule(a3, got, step, beam_size, max_len)
+        if broken is not None:
+            view = _view(a3)
+            text, observed, expected = broken
+            raise a3.failure(text, call, observed, expected, did=rule in (shrinks, stops),
+                             diagnosis=a3.known_mistake(mistakes, call, view, view(step, value)),
+                             notes=[f"You returned: {a3.listing(got)}", a3.beam_table(lm, run, a3.prefixes_of(got))])
 
 
 def _shrinks(case):
@@ -100,35 +136,59 @@ def _shrinks(case):
     return any(a < b for a, b in zip(run.finished_before_call, run.finished_before_call[1:]))
 
 
+def _shrinks_and_stops_early(case):
+    """A hypothesis finishes, the beam shrinks for at least two more calls, and beam_size
+    hypotheses are finished before max_len."""
+    before = case[3].finished_before_call
+    return len(before) >= 3 and before[-2] > 0 and _stops_early(case)
+
+
 def _stops_early(case):
-    lm, beam_size, max_len, run = case
-    return len(run.live_per_call) < max_len
+    return len(case[3].live_per_call) < case[2]
 
 
 def _mixed_ending(case):
-    ends = {h.tokens[-1] == 3 for h in case[3].hyps}
-    return ends == {True, False}
+    return {h.tokens[-1] == 3 for h in case[3].hyps} == {True, False}
 
 
-def test_finishing_beam_shrinks(dec, util, rng):
-    """Beam search: every finished hypothesis leaves the beam, which shrinks to beam_size - finished"""
-    for size in util.sizes(10, 10):
-        _check(dec, util, _case(rng, util, size + 2, accept=_shrinks))
+def _finishes_before_the_end(case):
+    lm, beam_size, max_len, run = case
+    return any(h.tokens[-1] == 3 and len(h.tokens) < max_len for h in run.hyps)
 
 
-def test_finishing_stops_when_beam_size_finished(dec, util, rng):
-    """Beam search: the search stops as soon as beam_size hypotheses are finished"""
-    for size in util.sizes(10, 10):
-        _check(dec, util, _case(rng, util, size + 2, accept=_stops_early, eos_low=1.5, eos_high=3.0))
+def test_finishing_never_extended(a3, dec, mistakes, rng, student):
+    """Finishing: a hypothesis that produced <eos> is never extended (<eos> is always its last token)"""
+    with a3.correct_helpers(student, dec, mistakes, "best_candidates"):
+        for size in a3.sizes(10, 10):
+            check(a3, dec, mistakes, _case(a3, rng, size + 2, accept=_finishes_before_the_end), [after_eos])
 
 
-def test_finishing_unfinished_join_at_max_len(dec, util, rng):
-    """Beam search: hypotheses still live at max_len are returned too, without <eos>"""
-    for size in util.sizes(10, 10):
-        _check(dec, util, _case(rng, util, size + 2, accept=_mixed_ending, eos_low=-0.5, eos_high=1.0))
+def test_finishing_beam_shrinks(a3, dec, mistakes, rng, student):
+    """Finishing: every finished hypothesis leaves the beam, which shrinks to beam_size - finished"""
+    with a3.correct_helpers(student, dec, mistakes, "best_candidates"):
+        for size in a3.sizes(10, 10):
+            case = _case(a3, rng, size + 6, accept=_shrinks_and_stops_early, eos_low=1.0, eos_high=2.5)
+            check(a3, dec, mistakes, case, [shrinks])
 
 
-def test_finishing_random(dec, util, rng):
-    """Beam search: finishing and stopping on random tables with <eos>"""
-    for size in util.sizes(24, 12):
-        _check(dec, util, _case(rng, util, size))
+def test_finishing_stops_when_beam_size_finished(a3, dec, mistakes, rng, student):
+    """Finishing: the search stops as soon as beam_size hypotheses are finished, or after max_len tokens"""
+    with a3.correct_helpers(student, dec, mistakes, "best_candidates"):
+        for size in a3.sizes(10, 10):
+            check(a3, dec, mistakes, _case(a3, rng, size + 2, accept=_stops_early, eos_low=1.5, eos_high=3.0),
+                  [stops])
+
+
+def test_finishing_unfinished_join_at_max_len(a3, dec, mistakes, rng, student):
+    """Finishing: hypotheses still live at max_len are returned too, without <eos>"""
+    with a3.correct_helpers(student, dec, mistakes, "best_candidates"):
+        for size in a3.sizes(10, 10):
+            check(a3, dec, mistakes, _case(a3, rng, size + 2, accept=_mixed_ending, eos_low=-0.5, eos_high=1.0),
+                  [joins])
+
+
+def test_finishing_random(a3, dec, mistakes, rng, student):
+    """Finishing: no token after <eos>, the beam shrinks, the search stops and returns beam_size (random tables)"""
+    with a3.correct_helpers(student, dec, mistakes, "best_candidates"):
+        for size in a3.sizes(24, 12):
+            check(a3, dec, mistakes, _case(a3, rng, size), ALL)

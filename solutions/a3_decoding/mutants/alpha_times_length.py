@@ -1,6 +1,8 @@
 """Applies alpha wrongly: logprob / len(tokens) * alpha instead of logprob / len(tokens) ** alpha.
 
-Loses: length_norm, whole_search, model_decode
+Loses: length_norm
+Hint: alpha is an exponent of the length: score = logprob / len(tokens) ** alpha, not
+  logprob / len(tokens) * alpha.
 """
 
 

@@ -1,6 +1,8 @@
 """Generates max_len + 1 tokens (the loop test is generated <= max_len).
 
-Loses: finishing, beam_candidates, whole_search
+Loses: finishing
+Hint: the search goes on while fewer than max_len tokens have been generated
+  (generated < max_len): at most max_len calls of step, one token each.
 """
 
 

@@ -1,6 +1,8 @@
 """Moves finished hypotheses out but keeps beam_size live ones (the beam does not shrink).
 
-Loses: finishing, length_norm, whole_search
+Loses: finishing
+Hint: a finished hypothesis keeps its place: keep only beam_size - len(finished)
+  candidates at each step, so the live beam shrinks by one for every finished hypothesis.
 """
 
 

@@ -1,6 +1,8 @@
 """Extends every live hypothesis by its own best token (K greedy searches) instead of ranking all K*V candidates.
 
-Loses: beam_candidates, whole_search
+Loses: beam_candidates
+Hint: rank all K*V candidates together (flatten the [K, V] scores and take topk):
+  two extensions of a good hypothesis may both survive while a weak hypothesis has none.
 """
 
 

@@ -1,6 +1,8 @@
 """Leaves <eos> out of the length that divides the logprob of a finished hypothesis.
 
-Loses: length_norm, whole_search, model_decode
+Loses: length_norm
+Hint: len(tokens) counts every generated token, <eos> included: [a, <eos>] has
+  length 2.
 """
 
 

@@ -1,6 +1,8 @@
 """Keeps hypotheses that produced <eos> in the beam and goes on extending them until max_len.
 
-Loses: finishing, length_norm, whole_search
+Loses: finishing
+Hint: a kept candidate that ends with <eos> is finished: move it out of the beam
+  and never extend it again.
 """
 
 

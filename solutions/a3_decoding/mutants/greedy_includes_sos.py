@@ -1,6 +1,8 @@
 """Greedy decoding returns <sos> as the first token of its output.
 
 Loses: greedy
+Hint: the output holds the generated tokens only: <sos> is fed to the model but is
+  not part of the result.
 """
 
 

@@ -1,6 +1,8 @@
 """Greedy decoding generates up to max_len + 1 tokens (the loop test is len(tokens) <= max_len).
 
 Loses: greedy
+Hint: stop when the output has max_len tokens: the loop goes on while
+  len(tokens) < max_len.
 """
 
 

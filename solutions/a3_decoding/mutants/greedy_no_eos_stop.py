@@ -1,6 +1,7 @@
 """Greedy decoding does not stop at <eos>: it always generates max_len tokens.
 
 Loses: greedy
+Hint: stop right after appending <eos>: it is the last token of the output.
 """
 
 

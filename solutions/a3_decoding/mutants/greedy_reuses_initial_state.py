@@ -1,6 +1,8 @@
 """Greedy decoding feeds every call the initial state instead of the state the previous call returned.
 
 Loses: greedy
+Hint: each call of step returns a new state: pass that one to the next call,
+  not the initial state again.
 """
 
 

@@ -1,6 +1,8 @@
 """Greedy decoding reuses the state's memory: it copies every new state into the old tensors in place, the caller's state first.
 
 Loses: validation
+Hint: never write into the tensors you were given (copy_, +=, [...] =): keep
+  the state step returns as a new object.
 """
 
 

@@ -1,6 +1,8 @@
 """Keeps the candidates with the LOWEST logprob (topk with largest=False, an ascending sort).
 
-Loses: beam_candidates, whole_search
+Loses: beam_candidates
+Hint: keep the HIGHEST logprobs: torch.topk returns the largest by default;
+  largest=False or an ascending sort keeps the worst candidates.
 """
 
 

@@ -1,6 +1,7 @@
 """Scores every hypothesis by its raw logprob, ignoring alpha (no length normalisation).
 
-Loses: length_norm, whole_search, model_decode
+Loses: length_norm
+Hint: divide each hypothesis's logprob by len(tokens) ** alpha to get its score.
 """
 
 

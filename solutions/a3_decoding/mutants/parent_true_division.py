@@ -1,6 +1,8 @@
 """Computes the parent index with / instead of // (a float, not a row number).
 
-Loses: beam_candidates, finishing, length_norm, beam_state, whole_search, model_decode
+Loses: beam_candidates
+Hint: the parent of flat index j is j // V (integer division): j / V is a float
+  and cannot index a list or a tensor.
 """
 
 

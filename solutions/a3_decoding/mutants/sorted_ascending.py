@@ -1,6 +1,8 @@
 """Returns the hypotheses sorted worst score first (ascending).
 
-Loses: length_norm, whole_search, model_decode
+Loses: length_norm
+Hint: sort by score with the best (highest, closest to 0) first:
+  sorted(..., reverse=True).
 """
 
 

@@ -1,6 +1,8 @@
 """Starts the beam with beam_size copies of <sos> (so the beam fills with duplicates).
 
-Loses: beam_candidates, length_norm, whole_search
+Loses: beam_candidates
+Hint: start from ONE hypothesis (<sos>, logprob 0, K = 1): beam_size copies of <sos>
+  fill the beam with copies of the same extensions.
 """
 
 

@@ -1,6 +1,8 @@
 """Expands the state to K rows but never reorders it to follow the parents.
 
 Loses: beam_state
+Hint: after choosing the survivors, rebuild the state with
+  state.index_select(0, parents): row i must be the row of the i-th survivor's parent.
 """
 
 

@@ -1,6 +1,8 @@
 """Reorders the tensors at the top level of a tuple state but passes nested tuples on unchanged.
 
 Loses: beam_state
+Hint: reorder every tensor of the state, recursively through nested tuples (a
+  function that calls itself on the parts of a tuple).
 """
 
 

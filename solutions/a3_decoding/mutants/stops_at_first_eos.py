@@ -1,6 +1,8 @@
 """Stops the whole search as soon as one hypothesis finishes.
 
-Loses: finishing, length_norm, whole_search
+Loses: finishing
+Hint: one finished hypothesis does not end the search: go on until beam_size
+  hypotheses are finished or max_len tokens have been generated.
 """
 
 
