@@ -1,6 +1,8 @@
 """Concatenates [h_s; h_t] (key first) in the concat score.
 
 Loses: concat_score
+Hint: the concatenation puts the query first, [h_t; h_s]: torch.cat([queries, keys], dim=-1)
+  (W's first query_dim columns read the query).
 """
 
 

@@ -1,6 +1,8 @@
 """decode_step returns raw logits instead of log-probabilities.
 
 Loses: model_interface
+Hint: decode_step returns LOG-probabilities: apply F.log_softmax(logits, dim=-1) before
+  returning (forward may keep raw logits).
 """
 
 

@@ -1,6 +1,8 @@
 """Computes the attention but predicts from the decoder state alone: the context vector is never used.
 
 Loses: training
+Hint: the prediction must use the context vector: combine it with the decoder state,
+  tanh(W_c [c_t; h_t]), before the output layer.
 """
 
 

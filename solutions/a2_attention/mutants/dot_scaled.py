@@ -1,6 +1,8 @@
 """Divides the dot score by sqrt(H), as the Transformer's scaled dot product does.
 
 Loses: dot_score
+Hint: Luong's dot score is the plain dot product h_t . h_s: no division by sqrt(H) (that
+  is the Transformer's scaled dot product).
 """
 
 

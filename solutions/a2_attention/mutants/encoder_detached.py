@@ -1,6 +1,8 @@
 """Detaches the encoder's outputs, so no gradient ever reaches the encoder.
 
-Loses: encoder_gradients
+Loses: encoder_gradients, training
+Hint: the state encode returns must keep its graph: no .detach(), .data or
+  torch.no_grad() on the encoder's outputs or hidden state, or the encoder never learns.
 """
 
 

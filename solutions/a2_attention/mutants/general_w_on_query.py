@@ -1,6 +1,8 @@
 """Applies W to the query instead of the keys in the general score (h_s^T W h_t).
 
 Loses: general_score
+Hint: apply W to the keys, self.W(keys) is [B, S, query_dim], then take the dot product with
+  the query; W applied to the query computes h_s^T W h_t.
 """
 
 

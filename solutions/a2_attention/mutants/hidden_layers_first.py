@@ -1,6 +1,8 @@
 """Keeps the GRU's hidden state as [layers, B, H] in the decoder state (the batch is not on dim 0).
 
 Loses: model_interface
+Hint: nn.GRU's final hidden state is [layers, B, H]: take hidden[-1] so that every tensor
+  of the state has the batch on dim 0.
 """
 
 

@@ -1,6 +1,8 @@
 """Reads the mask the wrong way round (True = padding, as in nn.MultiheadAttention's key_padding_mask).
 
-Loses: masked_softmax, padding, training
+Loses: masked_softmax
+Hint: in this course True means 'may be attended' (torch's scaled_dot_product_attention
+  convention): fill the scores where the mask is False, scores.masked_fill(~mask, float('-inf')).
 """
 
 

@@ -1,6 +1,8 @@
 """Masks after the softmax (zeroes the padding weights), so rows no longer sum to 1.
 
-Loses: masked_softmax, padding
+Loses: masked_softmax
+Hint: mask the SCORES before the softmax (fill them with -inf); zeroing the weights after
+  the softmax leaves rows that no longer sum to 1.
 """
 
 

@@ -1,6 +1,8 @@
 """Fills the masked scores with 0 instead of -inf, so padding still gets weight.
 
-Loses: masked_softmax, padding
+Loses: masked_softmax
+Hint: fill the masked scores with float('-inf'), not 0: a score of 0 is just another score
+  and still gets weight, while exp(-inf) = 0.
 """
 
 

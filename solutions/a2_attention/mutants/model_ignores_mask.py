@@ -1,6 +1,8 @@
 """The model never passes the source mask to attend, so padding gets attention.
 
 Loses: padding
+Hint: pass the source mask to attend at every decoder step (keep src_mask in the state),
+  so that padding gets weight 0.
 """
 
 

@@ -1,6 +1,8 @@
 """Ignores the mask altogether (no masking, no check for empty rows).
 
-Loses: masked_softmax, attend_validation, padding
+Loses: masked_softmax, attend_validation
+Hint: attend must use its mask: fill the scores where the mask is False with -inf
+  before the softmax, and raise ValueError when a row of the mask has no True.
 """
 
 

@@ -1,6 +1,8 @@
 """Teacher-forces when the random number is ABOVE the ratio (so ratio 1.0 never teacher-forces).
 
-Loses: teacher_forcing, scheduled_sampling
+Loses: scheduled_sampling
+Hint: teacher-force when the random number is BELOW the ratio (rand < teacher_forcing_ratio):
+  then ratio 1.0 always teacher-forces and ratio 0.0 never does.
 """
 
 

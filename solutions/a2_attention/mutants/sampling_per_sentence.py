@@ -1,6 +1,8 @@
 """Draws one teacher-forcing decision per sentence instead of one per step for the whole batch.
 
 Loses: scheduled_sampling
+Hint: draw ONE number per step for the whole batch (torch.rand((), generator=generator)),
+  not one per sentence.
 """
 
 

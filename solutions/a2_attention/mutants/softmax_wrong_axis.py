@@ -1,6 +1,8 @@
 """Takes the softmax over the batch axis (dim 0) instead of the source axis.
 
-Loses: masked_softmax, padding
+Loses: masked_softmax
+Hint: the softmax runs over the source positions, dim=1 of [B, S], separately for every
+  sentence; over dim 0 it mixes different sentences.
 """
 
 

@@ -1,6 +1,8 @@
 """Teacher forcing off by one: step t + 1 reads tgt[:, t] (the token step t already read).
 
-Loses: teacher_forcing, scheduled_sampling
+Loses: teacher_forcing
+Hint: under teacher forcing step t reads tgt[:, t], the token it follows, not tgt[:, t-1]
+  (the token the step before already read).
 """
 
 

@@ -87,6 +87,23 @@ class Task:
             tgt[row, :len(sentence)] = torch.tensor(sentence, dtype=torch.long)
         return tgt
 
+    def epoch(self, order, batch_size, window=50):
+        """One pass over the training pairs in batches of sources of (nearly) one length.
+
+        The pairs are shuffled, sorted by source length within windows of ``window``
+        batches, cut into batches and the batches shuffled: a batch holds little padding,
+        so that how a model treats padding (graded on its own, with ``last_attention``)
+        does not decide how fast it learns.
+        """
+        indices = list(range(len(self.pairs)))
+        order.shuffle(indices)
+        batches = []
+        for start in range(0, len(indices), batch_size * window):
+            chunk = sorted(indices[start:start + batch_size * window], key=lambda i: len(self.pairs[i][0]))
+            batches += [chunk[k:k + batch_size] for k in range(0, len(chunk), batch_size)]
+        order.shuffle(batches)
+        return batches
+
     def batch(self, indices):
         src, mask = self.encode_sources([self.pairs[i][0] for i in indices])
         return src, mask, self.encode_targets([self.pairs[i][1] for i in indices])
@@ -112,14 +129,11 @@ class Task:
         model.train()
         cpu_start, wall_start = time.process_time(), time.monotonic()
         smoothed, steps, history = None, 0, []
-        indices = list(range(len(self.pairs)))
-        position = len(indices)
+        batches = []
         while steps < max_steps:
-            if position + batch_size > len(indices):
-                order.shuffle(indices)
-                position = 0
-            src, mask, tgt = self.batch(indices[position:position + batch_size])
-            position += batch_size
+            if not batches:
+                batches = self.epoch(order, batch_size)
+            src, mask, tgt = self.batch(batches.pop())
             logits = model(src, mask, tgt, teacher_forcing_ratio=1.0)
             if not isinstance(logits, torch.Tensor) or tuple(logits.shape) != (tgt.size(0), tgt.size(1) - 1, vocab):
                 raise GradingProblem(
@@ -161,25 +175,33 @@ class Task:
     def translate(self, model, sources, batch_size=250):
         """Greedy decoding with encode / decode_step: token lists in, token lists out."""
         model.eval()
-        results = []
-        for start in range(0, len(sources), batch_size):
-            chunk = [s.split() if isinstance(s, str) else list(s) for s in sources[start:start + batch_size]]
-            src, mask = self.encode_sources(chunk)
+        tokens = [s.split() if isinstance(s, str) else list(s) for s in sources]
+        # Sentences of one length at a time (no padding), returned in the order given.
+        order = sorted(range(len(tokens)), key=lambda i: len(tokens[i]))
+        groups = []
+        for i in order:
+            if groups and len(tokens[groups[-1][-1]]) == len(tokens[i]) and len(groups[-1]) < batch_size:
+                groups[-1].append(i)
+            else:
+                groups.append([i])
+        results = [None] * len(tokens)
+        for group in groups:
+            src, mask = self.encode_sources([tokens[i] for i in group])
             state = model.encode(src, mask)
-            tokens = torch.full((len(chunk),), SOS_ID, dtype=torch.long)
+            inputs = torch.full((len(group),), SOS_ID, dtype=torch.long)
             outputs = []
             for _ in range(self.max_target_len):
-                log_probs, state = model.decode_step(tokens, state)
-                tokens = log_probs.argmax(dim=-1)  # [K]
-                outputs.append(tokens)
+                log_probs, state = model.decode_step(inputs, state)
+                inputs = log_probs.argmax(dim=-1)  # [K]
+                outputs.append(inputs)
             table = torch.stack(outputs, dim=1).tolist()  # [K, max_len]
-            for row in table:
+            for i, row in zip(group, table):
                 words = []
                 for token in row:
                     if token == EOS_ID:
                         break
                     words.append(self.tgt_itos[token] if 0 <= token < len(self.tgt_itos) else UNK)
-                results.append(words)
+                results[i] = words
         return results
 
     @torch.no_grad()
