@@ -60,6 +60,7 @@ def grade_many(
     warm: bool = True,
     gradebook: Gradebook | None = None,
     resume: bool = False,
+    seeds: Sequence[str | None] | None = None,
 ) -> list[GradeResult]:
     """Grade every submission; results come back in the order of ``sources``.
 
@@ -69,6 +70,9 @@ def grade_many(
     sandbox (the CLI checks this machine itself before grading locally). ``warm`` forks
     each student process from a worker that has already imported torch (see
     :mod:`autograder.sandbox.zygote`); ``warm=False`` starts a fresh interpreter instead.
+
+    ``seeds`` gives submissions their secret seeds (None: a fresh one each, the default);
+    ``validate`` grades a reference and its mutants on the same inputs this way.
 
     Results are recorded in ``gradebook`` as they finish. With ``resume``, a submission
     whose content these graders already graded into it is unpacked, found there and not
@@ -80,6 +84,7 @@ def grade_many(
     if resume and gradebook is not None:
         grader_hash = assignment.grader_hash()
         skips = [gradebook.graded_hashes(assignment.id, name, grader_hash) for name in names]
+    seeds = list(seeds) if seeds is not None else [None] * len(sources)
     results: list[GradeResult | None] = [None] * len(sources)
 
     def finish(index: int, result: GradeResult) -> None:
@@ -90,14 +95,15 @@ def grade_many(
 
     if cluster is not None:
         for index, result in grade_on_cluster(cluster, assignment, sources, names, skips, public=public,
-                                              require_sandbox=require_sandbox):
+                                              require_sandbox=require_sandbox, seeds=seeds):
             finish(index, result)
         return results  # type: ignore[return-value]
 
     if jobs <= 1 or len(sources) <= 1:
         for index, (source, name) in enumerate(zip(sources, names)):
             try:
-                result = grade(assignment, source, student=name, public=public, warm=warm, skip_hashes=skips[index])
+                result = grade(assignment, source, student=name, public=public, warm=warm, skip_hashes=skips[index],
+                               seed=seeds[index])
             except Exception as exc:  # a framework bug must not end the batch
                 result = _failed(assignment, source, name, exc)
             finish(index, result)
@@ -108,7 +114,7 @@ def grade_many(
                                      initargs=(logging.getLogger().getEffectiveLevel(),)) as pool:
         pending = {
             pool.submit(grade, assignment, source, student=name, public=public, warm=warm,
-                        skip_hashes=skips[index]): index
+                        skip_hashes=skips[index], seed=seeds[index]): index
             for index, (source, name) in enumerate(zip(sources, names))
         }
         for future in futures.as_completed(pending):

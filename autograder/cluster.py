@@ -94,7 +94,8 @@ def unpack_parcel(parcel: Parcel, into: Path) -> Path:
 
 
 def grade_parcel(assignment: Assignment, parcel: Parcel, *, submission: str, student: str, public: bool,
-                 grader_hash: str, require_sandbox: bool, skip_hashes: frozenset[str] = frozenset()) -> GradeResult:
+                 grader_hash: str, require_sandbox: bool, skip_hashes: frozenset[str] = frozenset(),
+                 seed: str | None = None) -> GradeResult:
     """The task a worker runs. It never raises: a problem on the worker is an ``error``
     result naming the worker, so nothing but a GradeResult is sent back."""
     try:
@@ -103,7 +104,7 @@ def grade_parcel(assignment: Assignment, parcel: Parcel, *, submission: str, stu
             return GradeResult.failure(assignment.id, submission, student, f"on {_here()}: {problem}", grader_hash)
         with _ONE_SESSION_AT_A_TIME, tempfile.TemporaryDirectory(prefix="autograder-parcel-") as tmp:
             result = grade(assignment, unpack_parcel(parcel, Path(tmp)), student=student, public=public,
-                           skip_hashes=skip_hashes)
+                           skip_hashes=skip_hashes, seed=seed)
     except Exception as exc:  # a framework bug must cost one submission, not the batch
         return GradeResult.failure(assignment.id, submission, student,
                                    f"on {_here()}: {type(exc).__name__}: {exc}", grader_hash)
@@ -151,6 +152,7 @@ def grade_on_cluster(
     *,
     public: bool = False,
     require_sandbox: bool = False,
+    seeds: Sequence[str | None] | None = None,
 ) -> Iterator[tuple[int, GradeResult]]:
     """Yield ``(index, result)`` as workers finish. Submissions are read and sent a few per
     worker thread ahead, so a large cohort never sits in the client's memory at once."""
@@ -173,7 +175,7 @@ def grade_on_cluster(
                     continue
                 shipped: Any = client.scatter(parcel, hash=False) if len(parcel.data) > SCATTER_ABOVE_BYTES else parcel
                 future = client.submit(grade_parcel, assignment, shipped, submission=str(source), student=student,
-                                       skip_hashes=skip, pure=False, **options)
+                                       skip_hashes=skip, seed=seeds[index] if seeds else None, pure=False, **options)
                 in_flight[future] = index
                 finished.add(future)
 

@@ -11,12 +11,17 @@
   where the student reads its rule), costs at most a third of the marks, and is named by
   the feedback: some failed check recognises it by its answer, and none names another
   mistake.
+
+The submissions of one round share one secret seed, so a mutant meets exactly the inputs
+on which the reference earned full marks (and graders may reuse work that depends only on
+code and seed, see :mod:`autograder.toolkit.memo`).
 """
 
 from __future__ import annotations
 
 import ast
 import dataclasses
+import secrets
 import tempfile
 from pathlib import Path
 
@@ -169,7 +174,11 @@ def validate(assignment: Assignment, jobs: int = 1, *, strict: bool = True, repe
         sources += [m.build(assignment.reference, root / m.name) for m in mutants]
         names = [name for name, _ in correct] * repeat + ["stub"] + [f"do-nothing:{k}" for k, _ in empty]
         names += [f"mutant:{m.name}" for m in mutants]
-        results = grade_many(assignment, sources, jobs=jobs, students=names)
+        # One secret seed per round: the stub, the do-nothing submissions and the mutants
+        # meet the inputs of the first round's reference.
+        rounds = [secrets.token_hex(8) for _ in range(repeat)]
+        seeds = [seed for seed in rounds for _ in correct] + [rounds[0]] * (len(sources) - len(correct) * repeat)
+        results = grade_many(assignment, sources, jobs=jobs, students=names, seeds=seeds)
         public = grade_many(assignment, [assignment.reference], public=True, students=["reference"])[0]
     runs = len(correct) * repeat
     checks = []

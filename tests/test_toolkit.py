@@ -221,3 +221,58 @@ def test_do_nothing_submissions_import_and_do_nothing(returns):
     kit = types.ModuleType("kit")
     exec(compile(do_nothing_source((KIT / "assignments/kit/kit.py").read_text(), returns), "kit", "exec"), kit.__dict__)
     assert kit.share(["a"], "a") == (["a"] if returns is None else eval(returns, kit.__dict__))
+
+
+def test_validate_grades_stub_do_nothing_and_mutants_on_the_reference_s_inputs(tmp_path):
+    from autograder.validate import validate
+
+    course = Course(_kit_copy(tmp_path))
+    checks = validate(course.assignment("kit"), repeat=2)
+    by_kind = {}
+    for check in checks:
+        by_kind.setdefault(check.kind, []).append(check.result.seed)
+    first_round = by_kind["reference"][0]
+    assert by_kind["stub"] == [first_round] and set(by_kind["mutant"]) == {first_round}
+    assert set(by_kind["do-nothing"]) == {first_round}
+
+
+def test_memo_keeps_an_outcome_per_key_and_never_a_failure():
+    from autograder.toolkit import memo
+
+    calls = []
+
+    def compute(value):
+        calls.append(value)
+        return value
+
+    key = ("test", object())
+    assert memo.remembered(key, lambda: compute(1)) == 1
+    assert memo.remembered(key, lambda: compute(2)) == 1 and calls == [1]
+
+    def broken():
+        calls.append("broken")
+        raise RuntimeError("no")
+
+    other = ("test", object())
+    for _ in range(2):
+        with pytest.raises(RuntimeError):
+            memo.remembered(other, broken)
+    assert calls == [1, "broken", "broken"]
+    for index in range(memo.SIZE):  # the oldest outcome makes room
+        memo.remembered(("fill", index), lambda: None)
+    assert memo.remembered(key, lambda: compute(3)) == 3
+
+
+def test_code_digest_reads_code_not_docstrings_or_replaced_definitions(tmp_path):
+    from autograder.toolkit.memo import code_digest
+
+    def digest(source, **kwargs):
+        (tmp_path / "m.py").write_text(textwrap.dedent(source))
+        return code_digest(tmp_path, ["m.py"], **kwargs)
+
+    base = digest("def f():\n    return 1\n\ndef g():\n    return 2\n", ignoring=["g"])
+    assert base == digest('"""doc"""\n# a comment\ndef f():\n    return 1\n\ndef g():\n    return 3\n', ignoring=["g"])
+    assert base != digest("def f():\n    return 2\n\ndef g():\n    return 2\n", ignoring=["g"])
+    assert base != digest("def f():\n    return 1\n\ndef g():\n    return 3\n")
+    assert digest("def f(:\n") is None
+    assert code_digest(tmp_path, ["missing.py"]) is None

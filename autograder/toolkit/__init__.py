@@ -34,12 +34,15 @@ What each piece is for:
 - :func:`expect_rate` and :func:`acceptance` check random behaviour with a stated
   false-failure probability.
 - ``record(name, data)`` (a fixture) attaches JSON data to the test for pictures.
+- :mod:`~autograder.toolkit.memo` keeps an expensive outcome (a trained model's
+  translations) for the same code and secret seed, within one grading process.
 """
 
 from .checks import (
     CheckFailed, close, expect_close, expect_equal, expect_numbers_close, expect_raises, expect_tensor_close, fail,
     first_difference,
 )
+from . import memo
 from .mistakes import Mistakes
 from .stats import FALSE_FAILURE, acceptance, expect_rate
 from .trusted import call_watching, expect_unchanged, trusted
@@ -48,6 +51,6 @@ from .values import Call, counter, describe, integer, number, sequence, sizes
 __all__ = [
     "FALSE_FAILURE", "Call", "CheckFailed", "Mistakes", "acceptance", "call_watching", "close", "counter",
     "describe", "expect_close", "expect_equal", "expect_numbers_close", "expect_raises", "expect_rate",
-    "expect_tensor_close", "expect_unchanged", "fail", "first_difference", "integer", "number", "sequence",
+    "expect_tensor_close", "expect_unchanged", "fail", "first_difference", "integer", "memo", "number", "sequence",
     "sizes", "trusted",
 ]

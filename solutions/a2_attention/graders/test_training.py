@@ -5,11 +5,16 @@ module ``support/trainer.py``: Adam with teacher forcing on the 20000 training p
 ``datasets/dates``, for at most ``CPU_SECONDS`` of CPU time, stopping early once the
 training loss is tiny. What it reports is a claim and only decorates the feedback.
 
-The verdict: after training, held-out dates are generated HERE from the secret-seeded
-``rng`` (``datasets/dates/generate.py``'s ``sample_pairs``, excluding every training date)
-and only their sources are sent to the student process; the model greedy-decodes them with
-``encode`` / ``decode_step`` and the exact-match rate is computed here against targets the
-student process never saw.
+The verdict: held-out dates are generated HERE from the secret-seeded ``rng``
+(``datasets/dates/generate.py``'s ``sample_pairs``, excluding every training date) and only
+their sources are sent to the student process, after training; the model greedy-decodes
+them with ``encode`` / ``decode_step`` and the exact-match rate is computed here against
+targets the student process never saw.
+
+Training is most of what grading costs, so its outcome is kept for the grading process
+(``autograder.toolkit.memo``) under the digest of the model's code (without the functions
+the stand-ins replace) and the secret seed: each student has a seed of their own, and in
+``validate`` a mutant whose mistake lies outside the model reuses the reference's training.
 
 Batches: support/trainer.py cuts each epoch into batches of sources of (nearly) one length
 (sorted within windows of 50 batches, the batches shuffled), and translates the held-out
@@ -62,7 +67,7 @@ import math
 import torch
 
 from autograder import datasets
-from autograder.toolkit import describe, expect_equal, fail, sequence
+from autograder.toolkit import describe, expect_equal, fail, memo, sequence
 
 CPU_SECONDS = 25.0
 WALL_SECONDS = 150.0         # a guard on a loaded machine (CPU time is the budget); the concept allows 200 s
@@ -110,29 +115,39 @@ def _claims(stats):
     return claims
 
 
-def test_training_learns_dates(att, a2, rng, student, kit, mistakes, record):
+def test_training_learns_dates(att, a2, rng, student, kit, local, mistakes, record):
     """AttnSeq2Seq: trained on the dates task within a CPU budget, it translates held-out dates"""
     train_pairs = datasets.dates("train")
-    with a2.stand_ins(student, att, kit, mistakes):
+    sizes = local.trainer.Task(train_pairs).sizes()
+    seed, held_out_seed = rng.randrange(2**31), rng.getrandbits(64)
+    constructor = (f"AttnSeq2Seq(src_vocab={sizes['src_vocab']}, tgt_vocab={sizes['tgt_vocab']}, emb_dim={EMB}, "
+                   f"hidden_dim={HIDDEN}, score='general')")
+    # Held-out dates: generated here from the secret seed, sent only after training.
+    excluded = frozenset(target for _, target in train_pairs)
+    held_out = a2.dates_generator().sample_pairs(held_out_seed, HELD_OUT, excluded)
+    sources = [source for source, _ in held_out]
+    example_source = next((s for s in sources if len(s.split()) >= 6), sources[0])
+    call = (f"{constructor}, trained on the dates task, then greedy decoding (encode, decode_step) of {HELD_OUT} "
+            f"held-out dates")
+
+    def train_and_translate():
         task = kit.trainer.Task(train_pairs)
-        sizes = task.sizes()
-        seed = rng.randrange(2**31)
         student.module("torch").manual_seed(seed)
-        constructor = (f"AttnSeq2Seq(src_vocab={sizes['src_vocab']}, tgt_vocab={sizes['tgt_vocab']}, emb_dim={EMB}, "
-                       f"hidden_dim={HIDDEN}, score='general')")
         model = att.AttnSeq2Seq(sizes["src_vocab"], sizes["tgt_vocab"], EMB, HIDDEN, score="general")
         claims = _claims(task.train(model, seed=seed, cpu_seconds=CPU_SECONDS, wall_seconds=WALL_SECONDS))
-
-        # Held-out dates: generated here, after training, from the secret seed.
-        excluded = frozenset(target for _, target in train_pairs)
-        held_out = a2.dates_generator().sample_pairs(rng.getrandbits(64), HELD_OUT, excluded)
-        sources = [source for source, _ in held_out]
-        call = (f"{constructor}, trained on the dates task, then greedy decoding (encode, decode_step) of {HELD_OUT} "
-                f"held-out dates")
         predictions = sequence(task.translate(model, sources), call, HELD_OUT)
         # Feedback data: the attention matrix of one held-out example (a report can draw it).
-        example_source = next((s for s in sources if len(s.split()) >= 6), sources[0])
-        example = task.attention_map(model, example_source)
+        return claims, predictions, task.attention_map(model, example_source)
+
+    # The same model code (the stand-ins replace the rest) under the same seed trains alike:
+    # validate's mutants whose mistake lies elsewhere reuse the reference's training.
+    digest = memo.code_digest(student.workdir, ["attention.py"], ignoring=a2.STAND_INS)
+    with a2.stand_ins(student, att, kit, mistakes):
+        if digest is None or not mistakes.available:
+            claims, predictions, example = train_and_translate()
+        else:
+            claims, predictions, example = memo.remembered(("a2 training", digest, seed, held_out_seed),
+                                                           train_and_translate)
 
     exact, chars, total_chars, errors = 0, 0, 0, []
     for (source, target), predicted in zip(held_out, predictions):
