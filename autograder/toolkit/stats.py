@@ -9,10 +9,11 @@ check with probability at most ``false_failure``; graders state it in their docs
 from __future__ import annotations
 
 from types import ModuleType
-from typing import Callable
+from typing import Callable, Hashable
 
 from ..results import Evidence
 from .checks import CheckFailed
+from . import memo
 from .mistakes import Mistakes
 
 FALSE_FAILURE = 1e-6
@@ -33,19 +34,36 @@ def acceptance(n: int, p: float, false_failure: float = FALSE_FAILURE) -> tuple[
 def expect_rate(count: int, n: int, p: float, *, what: str, rule: str, call: str = "",
                 false_failure: float = FALSE_FAILURE, notes: list[str] | tuple[str, ...] = (),
                 mistakes: Mistakes | None = None, function: str = "",
-                rate_of: Callable[[ModuleType], float] | None = None) -> None:
+                rate_of: Callable[[ModuleType], float] | None = None, rate_key: Hashable = None) -> None:
     """``count`` successes out of ``n`` must be a plausible draw of Binomial(n, p).
 
     Given ``mistakes``, the student's ``function`` and ``rate_of`` (which measures the rate
     of a module's ``function`` here, in the trusted process, on many draws), a known
-    mistake whose rate makes ``count`` plausible is the diagnosis."""
+    mistake whose rate makes ``count`` plausible is the diagnosis.
+
+    ``rate_of`` must depend on nothing of the module but the code of ``function`` itself:
+    it is measured once per distinct code (the mistakes that leave ``function`` as the
+    reference's share the reference's rate). With ``rate_key`` (say ``("forced", 0.5)``:
+    what ``rate_of`` measures, when that does not depend on the submission) a rate is
+    measured once per grading process and reused for later submissions."""
     lo, hi = acceptance(n, p, false_failure)
     if lo <= count <= hi:
         return
     diagnosis = None
     if mistakes is not None and rate_of is not None:
+        measured: dict = {}
+
+        def rate(module: ModuleType) -> float:
+            code = getattr(getattr(module, function, None), "__code__", None)
+            if code is None:
+                return rate_of(module)
+            if code not in measured:
+                measured[code] = (rate_of(module) if rate_key is None else
+                                  memo.remembered(("rate", function, rate_key, code), lambda: rate_of(module)))
+            return measured[code]
+
         def plausible(module: ModuleType) -> bool:
-            low, high = acceptance(n, min(max(rate_of(module), 0.0), 1.0), false_failure)
+            low, high = acceptance(n, min(max(rate(module), 0.0), 1.0), false_failure)
             return low <= count <= high
 
         diagnosis = mistakes.recognise(function, plausible)

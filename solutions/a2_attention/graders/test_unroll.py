@@ -253,6 +253,7 @@ def _rate(att, mistakes, rng, student, ratio):
     n = RUNS * (RATE_LENGTH - 2)
     expect_rate(forced, n, ratio, what="decisions that teacher-forced the whole batch", mistakes=mistakes,
                 function="unroll_decoder", rate_of=lambda module: forced_rate(module, ratio),
+                rate_key=("forced", ratio),
                 call=f"{RUNS} calls of unroll_decoder(step, state, tgt of shape ({RATE_BATCH}, {RATE_LENGTH}), "
                      f"teacher_forcing_ratio={ratio}, generator=torch.Generator().manual_seed(...))",
                 rule=f"before every step t >= 1 the whole batch is teacher-forced with probability {ratio} (a "
@@ -323,10 +324,11 @@ def test_sampling_uses_the_generator(att, mistakes, rng, student):
     call = (f"two calls of unroll_decoder(step, state, tgt of shape (1, {GENERATOR_LENGTH}), teacher_forcing_ratio="
             f"0.5, generator=torch.Generator().manual_seed(s)) with the same s, for {PAIRS} seeds s")
     expect_rate(same_seed, PAIRS, 1.0, what="the same decisions in both runs", call=call, mistakes=mistakes,
-                function="unroll_decoder", rate_of=repeat_rate,
+                function="unroll_decoder", rate_of=repeat_rate, rate_key="repeats with one seed",
                 rule="the decisions are drawn from `generator` (e.g. torch.rand((), generator=generator)): the same "
                      "seed gives the same decisions")
     expect_rate(other_seed, PAIRS, 0.0, what="the same decisions with seeds s and s + 1",
                 call=call.replace("with the same s", "with seeds s and s + 1"), mistakes=mistakes,
                 function="unroll_decoder", rate_of=lambda module: repeat_rate(module, other_seed=True),
+                rate_key="repeats with another seed",
                 rule="the decisions are random draws from `generator`: another seed gives other decisions")

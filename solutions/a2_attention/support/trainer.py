@@ -109,7 +109,7 @@ class Task:
         return src, mask, self.encode_targets([self.pairs[i][1] for i in indices])
 
     # -- training -------------------------------------------------------------------------
-    def train(self, model, *, seed, cpu_seconds, max_steps=100000, batch_size=64, lr=3e-3,
+    def train(self, model, *, seed, cpu_seconds, max_steps=100000, batch_size=128, lr=6e-3,
               min_lr=5e-4, clip=1.0, stop_loss=0.01, wall_seconds=None):
         """Adam on the cross-entropy of teacher-forced logits, for a CPU-time budget.
 

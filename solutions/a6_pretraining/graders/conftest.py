@@ -108,21 +108,6 @@ class Seeded(Call):
             self.args, self.kwargs = saved
 
 
-def once_per_code(function: str, measure):
-    """A ``rate_of`` for ``expect_rate``: ``measure(module)``, computed once per distinct code
-    of the module's ``function`` (the known mistakes that leave it as the reference's have
-    the reference's rate, and measuring it again for each of them would only take time)."""
-    measured = {}
-
-    def rate_of(module):
-        key = getattr(module, function).__code__
-        if key not in measured:
-            measured[key] = measure(module)
-        return measured[key]
-
-    return rate_of
-
-
 def seed_from(rng: random.Random) -> int:
     return rng.randrange(2**31)
 
@@ -215,8 +200,8 @@ def local_rate(module, ids, special, p: float | None, statistic) -> float:
 
 def mask_rate_of(ids, special, p: float | None, statistic):
     """The ``rate_of`` of a mask_tokens check: a module's :func:`local_rate` on the check's
-    inputs (measured once per distinct code, :func:`once_per_code`)."""
-    return once_per_code("mask_tokens", lambda module: local_rate(module, ids, special, p, statistic))
+    inputs (``expect_rate`` measures it once per distinct code of ``mask_tokens``)."""
+    return lambda module: local_rate(module, ids, special, p, statistic)
 
 
 # ---- make_nsp_examples -------------------------------------------------------------------

@@ -71,7 +71,7 @@ def _selection_rate(a6, pre, student, rng, mistakes, p, rows, false_failure):
                      f"change is {p} times the share that changes when every position is selected "
                      f"(mlm_probability=1.0)",
                 false_failure=false_failure, mistakes=mistakes, function=FUNCTION,
-                rate_of=a6.once_per_code(FUNCTION, rate_of),
+                rate_of=rate_of,
                 notes=[_calibration_note(call1, changed1, total1)])
 
 
@@ -337,7 +337,7 @@ def test_mlm_generator_seed(pre, a6, rng, student, mistakes):
                 rule="every random number is drawn from the generator argument (torch.bernoulli(..., "
                      "generator=generator), torch.randint(..., generator=generator)), so the same seed gives "
                      "the same corruption", mistakes=mistakes, function=FUNCTION,
-                rate_of=a6.once_per_code(FUNCTION, rate_of),
+                rate_of=rate_of,
                 notes=["the call was made twice, each time with a fresh generator seeded alike"])
     if differing(runs[0], runs[2]) == 0:
         raise fail("the corruption is random, drawn from the generator: another seed gives another corruption",

@@ -67,7 +67,7 @@ def _label_check(a6, pre, student, rng, mistakes, statistic, label, what, rule):
     call, examples = _run(a6, pre, student, docs, a6.seed_from(rng))
     count, total = statistic(docs, examples)
     expect_rate(count, total, 0.0, what=what, call=str(call), rule=rule, mistakes=mistakes, function=FUNCTION,
-                rate_of=a6.once_per_code(FUNCTION, _local_share(docs, statistic)),
+                rate_of=_local_share(docs, statistic),
                 notes=[(f"counted over the examples with label {label}; sentence j of document d starts with "
                         f"'d<d>s<j>'")])
 
@@ -142,7 +142,7 @@ def test_nsp_rate_half(pre, a6, rng, student, mistakes):
     expect_rate(count, total, 0.5, what="an example had label 1 (NotNext)", call=str(call),
                 rule="for each pair, with probability 0.5 B is replaced by a random sentence (label 1), else kept "
                      "(label 0)", mistakes=mistakes, function=FUNCTION,
-                rate_of=a6.once_per_code(FUNCTION, _local_share(docs, ones)))
+                rate_of=_local_share(docs, ones))
 
 
 def test_nsp_rate_uses_rng(pre, a6, rng, student, mistakes):
@@ -168,7 +168,7 @@ def test_nsp_rate_uses_rng(pre, a6, rng, student, mistakes):
                 what="an example differed between two calls with the same seed", call=str(runs[0][0]),
                 rule="every coin flip and choice is made with the rng argument (rng.random(), rng.choice(...)), "
                      "not the random module's global functions, so the same seed gives the same examples",
-                mistakes=mistakes, function=FUNCTION, rate_of=a6.once_per_code(FUNCTION, rate_of),
+                mistakes=mistakes, function=FUNCTION, rate_of=rate_of,
                 notes=["the call was made twice, each time with a fresh random.Random seeded alike"])
     if differing(runs[0][1], runs[2][1]) == 0:
         raise fail("the examples are random, drawn from the rng: another seed gives other examples",
