@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import functools
 import shutil
 from pathlib import Path
 
@@ -28,6 +29,8 @@ FIELDS = ("Loses", "Hint", "Module")
 
 @dataclasses.dataclass(frozen=True)
 class Mutant:
+    """One known mistake (the fields of its docstring, and its source)."""
+
     name: str
     description: str
     loses: tuple[str, ...]
@@ -59,6 +62,26 @@ class Mutant:
             module=" ".join(fields.get("Module", [])) or default_module,
             source=source,
         )
+
+    @functools.cached_property
+    def redefines(self) -> frozenset[str] | None:
+        """The module-level names this mutant binds (its definitions, assignments and
+        imports), or None when it also runs other statements at module level (which could
+        change anything)."""
+        names: set[str] = set()
+        for node in ast.parse(self.source).body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(node.name)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if not all(isinstance(t, ast.Name) for t in targets):
+                    return None
+                names.update(t.id for t in targets)
+            elif not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)):
+                return None
+        return frozenset(names)
 
     def build(self, reference: Path, dest: Path) -> Path:
         """A submission folder: the reference with this mutant appended to its module."""

@@ -276,3 +276,36 @@ def test_code_digest_reads_code_not_docstrings_or_replaced_definitions(tmp_path)
     assert base != digest("def f():\n    return 1\n\ndef g():\n    return 3\n")
     assert digest("def f(:\n") is None
     assert code_digest(tmp_path, ["missing.py"]) is None
+
+
+def test_a_diagnosis_runs_only_the_mistakes_that_can_change_the_function(tmp_path):
+    from autograder.toolkit import Mistakes
+
+    solutions = tmp_path / "solutions"
+    (solutions / "reference").mkdir(parents=True)
+    (solutions / "mutants").mkdir()
+    (solutions / "reference/m.py").write_text(textwrap.dedent("""
+        def helper(x):
+            return x + 1
+
+        class Box:
+            def value(self, x):
+                return helper(x)
+
+        def g(x):
+            return Box().value(x) * 2
+
+        def f(x):
+            return x
+        """))
+    mutants = {
+        "helper_wrong": "def helper(x):\n    return x + 2\n",
+        "f_wrong": "def f(x):\n    return -x\n",
+        "patches_at_import": "import math\nmath.tau = math.tau\n",
+    }
+    for name, body in mutants.items():
+        (solutions / f"mutants/{name}.py").write_text(f'"""{name}\n\nLoses: c\nHint: {name}\n"""\n{body}')
+    library = Mistakes(solutions)
+    assert {m.name for m in library._candidates("m.py", "g")} == {"helper_wrong", "patches_at_import"}
+    assert {m.name for m in library._candidates("m.py", "f")} == {"f_wrong", "patches_at_import"}
+    assert library.diagnose(Call("g", 1), 6).mistake == "helper_wrong"

@@ -35,6 +35,7 @@ class Mistakes:
         self.mutants: list[Mutant] = []
         self.sources: dict[str, str] = {}
         self.modules: dict[str, types.ModuleType] = {}
+        self._reach: dict[tuple[str, str], frozenset[str] | None] = {}
         if solution_dir is None or not (solution_dir / "reference").is_dir():
             return
         references = sorted((solution_dir / "reference").glob("*.py"))
@@ -84,9 +85,7 @@ class Mistakes:
             return None
         correct = self._answer(self.reference(filename), call)
         found: list[Mutant] = []
-        for mutant in self.mutants:
-            if not mutant.hint or mutant.module != filename:
-                continue
+        for mutant in self._candidates(filename, call.function):
             answer = self._answer(self._module(filename, mutant.source), call)
             if answer is _FAILED:
                 continue
@@ -112,15 +111,45 @@ class Mistakes:
         except Exception:
             pass
         found = []
-        for mutant in self.mutants:
-            if not mutant.hint or mutant.module != filename:
-                continue
+        for mutant in self._candidates(filename, function):
             try:
                 if behaves_like(self._module(filename, mutant.source)):
                     found.append(mutant)
             except Exception as exc:  # this mistake cannot run here: not the one
                 log.debug("mutant %s could not be compared: %s", mutant.name, exc)
         return _only(found)
+
+    def _candidates(self, filename: str, function: str) -> list[Mutant]:
+        """The mistakes with a hint that could change what ``function`` does: those that
+        redefine a name its code reaches. The others run the reference's code for it and
+        answer as the reference does, so they cannot be the diagnosis (and running them,
+        say training a tokenizer 50 times, would only take time)."""
+        reached = self._reached(filename, function)
+        return [m for m in self.mutants if m.hint and m.module == filename
+                and (m.redefines is None or reached is None or m.redefines & reached)]
+
+    def _reached(self, filename: str, function: str) -> frozenset[str] | None:
+        """The module-level names the code of ``function`` reads, followed through the
+        module's functions and classes (None when it is not a function or class here).
+        Names read only through ``getattr(module, ...)`` or ``globals()`` are not seen; no
+        reference grades with those."""
+        key = (filename, function)
+        if key not in self._reach:
+            namespace = self.reference(filename).__dict__
+            seen: set[str] = set()
+            todo = [function]
+            while todo:
+                name = todo.pop()
+                if name in seen or name not in namespace:
+                    continue
+                seen.add(name)
+                for code in _codes(namespace[name]):
+                    todo += [n for n in _names(code) if n in namespace and n not in seen]
+                obj = namespace[name]
+                if isinstance(obj, type):
+                    todo += [base.__name__ for base in obj.__mro__[1:]]
+            self._reach[key] = frozenset(seen) if function in seen else None
+        return self._reach[key]
 
     def _module_of(self, function: str) -> str | None:
         for filename in self.sources:
@@ -147,6 +176,31 @@ class Mistakes:
 
 
 _FAILED = object()
+
+
+def _codes(obj: Any) -> list[types.CodeType]:
+    """The code objects a module-level function or class runs (a class: its methods,
+    properties, static and class methods)."""
+    if isinstance(obj, types.FunctionType):
+        return [obj.__code__]
+    if not isinstance(obj, type):
+        return []
+    codes = []
+    for member in vars(obj).values():
+        for part in (member, getattr(member, "__func__", None), getattr(member, "fget", None),
+                     getattr(member, "fset", None)):
+            if isinstance(part, types.FunctionType):
+                codes.append(part.__code__)
+    return codes
+
+
+def _names(code: types.CodeType) -> set[str]:
+    """Every global or attribute name a code object and the code nested in it read."""
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _names(const)
+    return names
 
 
 def _only(found: list[Mutant]) -> Diagnosis | None:
