@@ -67,7 +67,7 @@ def _expect_zero(kind: str, name: str, result: GradeResult) -> Check:
     return Check(kind, name, "0 points", result, ok, "" if ok else problem)
 
 
-def _expect_losses(mutant: Mutant, result: GradeResult, concepts: set[str], strict: bool) -> Check:
+def _expect_losses(mutant: Mutant, result: GradeResult, concepts: set[str]) -> Check:
     scores = result.concept_scores()
     lost_in = [c for c, (got, total) in scores.items() if got < total - TOLERANCE]
     share = (result.max_score - result.score) / result.max_score if result.max_score else 0.0
@@ -83,7 +83,7 @@ def _expect_losses(mutant: Mutant, result: GradeResult, concepts: set[str], stri
             problems.append(f"keeps all points of {concept}")
     if result.score >= result.max_score - TOLERANCE:
         problems.append("gets full marks")
-    if strict and result.status == "graded":
+    if result.status == "graded":
         problems += _proportion_and_naming(mutant, result, lost_in, share)
     lost = f"{share:.0%} in " + ", ".join(lost_in) if lost_in else ""
     return Check("mutant", mutant.name, "loses " + ", ".join(mutant.loses), result, not problems,
@@ -161,15 +161,14 @@ def variants(assignment: Assignment) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_dir() or p.suffix == ".py")
 
 
-def validate(assignment: Assignment, jobs: int = 1, *, strict: bool = True, repeat: int = 1) -> list[Check]:
-    """Every check of the module docstring. ``strict=False`` keeps to the older contract
-    (mutants lose their concepts' points; no do-nothing, proportion or naming checks)."""
+def validate(assignment: Assignment, jobs: int = 1, *, repeat: int = 1) -> list[Check]:
+    """Every check of the module docstring."""
     concepts = {c.id for c in assignment.rubric().concepts}
     mutants = load_all(assignment.mutants, assignment.files[0])
     correct = [("reference", assignment.reference)] + [(f"variant:{p.stem}", p) for p in variants(assignment)]
     with tempfile.TemporaryDirectory(prefix="autograder-validate-") as tmp:
         root = Path(tmp)
-        empty = _do_nothing(assignment, root) if strict else []
+        empty = _do_nothing(assignment, root)
         sources = [path for _, path in correct] * repeat + [assignment.directory] + [p for _, p in empty]
         sources += [m.build(assignment.reference, root / m.name) for m in mutants]
         names = [name for name, _ in correct] * repeat + ["stub"] + [f"do-nothing:{k}" for k, _ in empty]
@@ -195,5 +194,5 @@ def validate(assignment: Assignment, jobs: int = 1, *, strict: bool = True, repe
     checks += [_expect_zero("do-nothing", label, r) for (label, _), r in zip(empty, results[runs + 1:])]
     checks.append(_expect_full("public", "reference on the public tests", public))
     mutant_results = results[runs + 1 + len(empty):]
-    checks += [_expect_losses(m, r, concepts, strict) for m, r in zip(mutants, mutant_results)]
+    checks += [_expect_losses(m, r, concepts) for m, r in zip(mutants, mutant_results)]
     return checks
