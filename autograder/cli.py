@@ -4,6 +4,7 @@
     autograder check ASSIGNMENT [PATH]
     autograder grade ASSIGNMENT SUBMISSION... [--jobs N | --cluster tcp://HOST:8786] [--gradebook URL] [--json]
     autograder validate [ASSIGNMENT...]
+    autograder try ASSIGNMENT reference|stub|VARIANT|MUTANT
     autograder release ASSIGNMENT DEST
     autograder show [ASSIGNMENT] [--student NAME]
     autograder export --csv [-o FILE]
@@ -22,6 +23,7 @@ import logging
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from rich import box
@@ -204,6 +206,30 @@ def cmd_validate(args: argparse.Namespace, course: Course) -> int:
     return Exit.OK if all_ok else Exit.FAILED
 
 
+def cmd_try(args: argparse.Namespace, course: Course) -> int:
+    """Grade the reference, the stub, a variant or a known mistake exactly as a student's
+    submission and show what that student reads: the quickest way to read the feedback
+    each mistake gets. Nothing is recorded."""
+    from .mutants import load_all
+    from .validate import variants
+
+    assignment = course.assignment(args.assignment)
+    assignment.rubric()
+    mutants = {m.name: m for m in load_all(assignment.mutants, assignment.files[0])}
+    ready = {"reference": assignment.reference, "stub": assignment.directory}
+    ready.update({path.stem: path for path in variants(assignment)})
+    if args.what not in mutants and args.what not in ready:
+        raise UsageError(f"{args.what!r} is not one of reference, stub, "
+                         + "".join(f"the variant {name}, " for name in sorted(ready) if name not in ("reference", "stub"))
+                         + f"or a mutant of {assignment.id}: {', '.join(sorted(mutants)) or '(none)'}")
+    with tempfile.TemporaryDirectory(prefix="autograder-try-") as tmp:
+        source = (mutants[args.what].build(assignment.reference, Path(tmp) / args.what) if args.what in mutants
+                  else ready[args.what])
+        result = grade_many(assignment, [source], students=[args.what])[0]
+    render_result(out, result)
+    return Exit.ERROR if result.status == ERROR else Exit.OK
+
+
 def cmd_release(args: argparse.Namespace, course: Course) -> int:
     """Copy ``assignments/<id>/`` to ``DEST/<id>/`` (DEST is where released assignments
     live; each one gets its own folder, named by its id)."""
@@ -344,6 +370,13 @@ def parser() -> argparse.ArgumentParser:
     validate.add_argument("--repeat", type=int, default=1, metavar="N",
                           help="grade the reference and the variants N times with fresh seeds (flakiness)")
     validate.set_defaults(run=cmd_validate)
+
+    try_ = verb("try", "grade the reference, the stub, a variant or a mutant as a student's submission and "
+                       "show that student's feedback (nothing is recorded)")
+    try_.add_argument("assignment")
+    try_.add_argument("what", metavar="reference|stub|VARIANT|MUTANT",
+                      help="a mutant's or variant's name is its file name without .py")
+    try_.set_defaults(run=cmd_try)
 
     release = verb("release", "copy an assignment's student folder to DEST/<id>/")
     release.add_argument("assignment")

@@ -207,3 +207,13 @@ def test_a_broken_grader_is_an_error_row_with_its_traceback_in_the_log_only(tmp_
     assert debug.returncode == 4
     assert "Traceback" in debug.stderr and "GraderError" in debug.stderr
     assert "Traceback" not in debug.stdout
+
+
+def test_try_shows_what_a_student_with_a_known_mistake_reads():
+    run = autograder("try", "toy", "subtracts")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "4 / 6" in run.stdout and "This is a known mistake: add returns a + b" in run.stdout
+    reference = autograder("try", "toy", "reference")
+    assert reference.returncode == 0 and "6 / 6" in reference.stdout
+    unknown = autograder("try", "toy", "nosuch")
+    assert unknown.returncode == 2 and "subtracts" in unknown.stderr
