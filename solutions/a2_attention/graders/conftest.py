@@ -45,7 +45,7 @@ import pytest
 import torch
 
 from autograder.remote import StudentError
-from autograder.toolkit import Call, describe, expect_equal, fail, first_difference
+from autograder.toolkit import Call, describe, expect_tensor_close, fail
 
 PAD_ID, UNK_ID, SOS_ID, EOS_ID = 0, 1, 2, 3
 SUPPORT = Path(__file__).resolve().parents[1] / "support"
@@ -216,16 +216,11 @@ def same_tensor(a, b) -> bool:
 
 
 def expect_tensor(got, want, call, *, rule, mistakes, normalize=lambda value: value, notes=()):
-    """``got`` is a tensor of ``want``'s shape and values (a known mistake's answer passes
-    through ``normalize`` first: the part of a tuple, the scores of a built object)."""
-    notes = list(notes)
-    if isinstance(got, torch.Tensor) and tuple(got.shape) == tuple(want.shape) and not same_tensor(got, want):
-        where = first_difference(got, want, RTOL, ATOL)
-        if where is not None:
-            index = tuple(where)
-            notes.insert(0, f"the first difference is at index {list(index)}: {describe(got[index].item())} "
-                            f"instead of {describe(want[index].item())}")
-    expect_equal(got, want, call, rule=rule, mistakes=mistakes, normalize=normalize, same=same_tensor, notes=notes)
+    """The toolkit's ``expect_tensor_close`` at these graders' tolerances; a known mistake
+    whose answer (through ``normalize``: the part of a tuple, the scores of a built object)
+    is NaN where the student's is can be named."""
+    expect_tensor_close(got, want, call, rule=rule, mistakes=mistakes, normalize=normalize, notes=notes,
+                        rtol=RTOL, atol=ATOL, equal_nan=True)
 
 
 def shape_of(value):
