@@ -206,6 +206,24 @@ def cmd_validate(args: argparse.Namespace, course: Course) -> int:
     return Exit.OK if all_ok else Exit.FAILED
 
 
+def cmd_new(args: argparse.Namespace, course: Course) -> int:
+    """Write a new assignment's files (see :mod:`autograder.scaffold`), then say what next."""
+    from .scaffold import ScaffoldError, create, parse_functions
+
+    try:
+        written = create(course.root, args.id, args.module, parse_functions(args.functions or ""),
+                         [c.strip() for c in (args.classes or "").split(",") if c.strip()])
+    except ScaffoldError as exc:
+        raise UsageError(str(exc)) from None
+    out.print(f"wrote {len(written)} files for {args.id} under {course.root}:")
+    for path in written:
+        out.print(f"  {path.relative_to(course.root)}")
+    out.print(Text(
+        f"\nNext: fill in every TODO (docs/writing-an-assignment.md says what each file holds), then run "
+        f"`autograder validate {args.id}`: until it passes it lists what is missing.", style="bold"))
+    return Exit.OK
+
+
 def cmd_try(args: argparse.Namespace, course: Course) -> int:
     """Grade the reference, the stub, a variant or a known mistake exactly as a student's
     submission and show what that student reads: the quickest way to read the feedback
@@ -265,10 +283,13 @@ def cmd_export(args: argparse.Namespace, course: Course) -> int:
             raise UsageError(f"the gradebook {describe(location)} has no attempts yet: nothing to export")
         if args.output:
             with open(args.output, "w", newline="", encoding="utf-8") as handle:
-                gradebook.export_csv(handle)
+                ungraded = gradebook.export_csv(handle)
             err.print(f"wrote {args.output}")
         else:
-            gradebook.export_csv(sys.stdout)
+            ungraded = gradebook.export_csv(sys.stdout)
+    if ungraded:
+        err.print(f"{ungraded} cell(s) left empty: every attempt there is an error (the graders or the framework "
+                  "failed); regrade them with `autograder grade ... --resume`")
     return Exit.OK
 
 
@@ -377,6 +398,15 @@ def parser() -> argparse.ArgumentParser:
     try_.add_argument("what", metavar="reference|stub|VARIANT|MUTANT",
                       help="a mutant's or variant's name is its file name without .py")
     try_.set_defaults(run=cmd_try)
+
+    new = verb("new", "write a new assignment's files (stub, README en/ko, public tests, graders, rubric, "
+                      "reference, mutants) for `validate` to run at once")
+    new.add_argument("id", help="the assignment id (names assignments/<id>/ and solutions/<id>/)")
+    new.add_argument("--module", required=True, help="the module students complete, without .py")
+    new.add_argument("--functions", metavar="F,G", help="functions, each a name or a signature: "
+                     "'softmax(logits, temperature=1.0),top_k(logits, k)'")
+    new.add_argument("--classes", metavar="C,D", help="classes students write")
+    new.set_defaults(run=cmd_new)
 
     release = verb("release", "copy an assignment's student folder to DEST/<id>/")
     release.add_argument("assignment")

@@ -340,10 +340,10 @@ class Gradebook:
 
     def graded_hashes(self, assignment: str, student: str, grader_hash: str) -> frozenset[str]:
         """Content hashes of this student's submissions these graders already graded (for
-        ``--resume``)."""
+        ``--resume``; an ``error`` attempt is not a grade and is graded again)."""
         query = select(attempts.c.content_hash).where(
             attempts.c.assignment == assignment, attempts.c.student == student,
-            attempts.c.grader_hash == grader_hash, attempts.c.content_hash != "")
+            attempts.c.grader_hash == grader_hash, attempts.c.content_hash != "", attempts.c.status != "error")
         with self._reading() as connection:
             return frozenset(connection.execute(query).scalars())
 
@@ -364,14 +364,18 @@ class Gradebook:
         return problems
 
     def latest(self) -> dict[tuple[str, str], dict[str, Any]]:
-        """The newest attempt of every (student, assignment)."""
+        """The newest attempt of every (student, assignment) that is a grade: an ``error``
+        attempt (the graders or the framework failed) counts only where nothing else exists."""
         newest: dict[tuple[str, str], dict[str, Any]] = {}
         for row in self.attempts():
-            newest[(row["student"], row["assignment"])] = row
+            key = (row["student"], row["assignment"])
+            if row["status"] != "error" or newest.get(key, row)["status"] == "error":
+                newest[key] = row
         return newest
 
-    def export_csv(self, out: IO[str]) -> None:
-        """A per-student, per-assignment table of the latest scores."""
+    def export_csv(self, out: IO[str]) -> int:
+        """A per-student, per-assignment table of the latest scores; a cell is empty where
+        every attempt is an ``error`` (returns how many such cells, to regrade)."""
         newest = self.latest()
         assignment_ids = sorted({a for _, a in newest})
         students = sorted({s for s, _ in newest})
@@ -379,8 +383,11 @@ class Gradebook:
         writer.writerow(["student", *assignment_ids])
         for student in students:
             writer.writerow([student, *(
-                f"{newest[(student, a)]['score']:g}" if (student, a) in newest else "" for a in assignment_ids
+                f"{newest[(student, a)]['score']:g}"
+                if (student, a) in newest and newest[(student, a)]["status"] != "error" else ""
+                for a in assignment_ids
             )])
+        return sum(row["status"] == "error" for row in newest.values())
 
 
 def _attempts_query(assignment: str | None, student: str | None):  # type: ignore[no-untyped-def]

@@ -85,6 +85,11 @@ def grade(
         result.tests = score_verdicts(run.verdicts, rubric)
         result.output = run.problems
         result.score = round(sum(t.score for t in result.tests), 6)
+        broken = [t for t in result.tests if t.status == ERROR]
+        if broken:
+            result.status = ERROR
+            result.output = "\n\n".join(part for part in (graders_broke(len(broken), len(result.tests)), run.problems)
+                                          if part)
     except (GraderError, SpecError) as exc:
         details = getattr(exc, "details", "")
         log.error("grading %s failed: %s%s", source, exc, f"\n{details}" if details else "", exc_info=True)
@@ -96,6 +101,14 @@ def grade(
         result.execution_time = round(time.monotonic() - clock, 3)
         result.finished_at = _now()
     return result
+
+
+def graders_broke(broken: int, total: int) -> str:
+    """What a student reads above the tests when some checks broke in the graders."""
+    checks = "1 check" if broken == 1 else f"{broken} checks"
+    return (f"Grading failed — not your fault; your instructor has been told. {checks} of {total} broke in "
+            "the graders' own code, so this score is not final: the submission will be regraded. "
+            "The other checks ran normally and are shown below.")
 
 
 def _warm_worker(sandbox: policy.Sandbox) -> warm_workers.Zygote | None:

@@ -81,6 +81,9 @@ class Verdict:
     evidence: Evidence | None = None
     trusted: list[str] = dataclasses.field(default_factory=list)
     """Student functions replaced by correct ones somewhere in this test."""
+    grader_error: str = ""
+    """Set when the test broke in the graders' own code: the exception and where, for the
+    instructor only (the student reads that it was not their fault)."""
 
 
 @dataclasses.dataclass
@@ -93,7 +96,7 @@ class TestResult:
     test: str
     concept: str
     concept_title: str
-    status: str  # "passed" | "failed"
+    status: str  # "passed" | "failed" | "error" (the graders broke: regrade)
     score: float
     max_score: float
     output: str
@@ -101,6 +104,9 @@ class TestResult:
     duration: float
     data: dict = dataclasses.field(default_factory=dict)
     evidence: Evidence | None = None
+    grader_error: str = ""
+    """Why the graders broke (status ``error``): for the instructor, never rendered for a
+    student nor stored with the student's feedback."""
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "TestResult":

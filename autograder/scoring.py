@@ -40,7 +40,7 @@ def score_verdicts(verdicts: list[Verdict], rubric: Rubric) -> list[TestResult]:
                 test=verdict.nodeid,
                 concept=concept.id,
                 concept_title=concept.title,
-                status="passed" if pays else "failed",
+                status="passed" if pays else "error" if verdict.grader_error else "failed",
                 score=share if pays else 0.0,
                 max_score=share,
                 output=output,
@@ -48,6 +48,7 @@ def score_verdicts(verdicts: list[Verdict], rubric: Rubric) -> list[TestResult]:
                 duration=round(verdict.duration, 4),
                 data=verdict.data,
                 evidence=verdict.evidence,
+                grader_error=verdict.grader_error,
             ))
     _say_where_trusted_versions_stood_in(results, verdicts, rubric)
     return results

@@ -20,13 +20,24 @@ Verdicts are computed here, in the trusted process, from pytest's own reports (t
 the student process prints. Assertion rewriting is off (``--assert=plain``), so the text
 of an ``assert ..., "message"`` is the whole feedback: graders write it for the student,
 and no grader source ever reaches a student.
+
+Only what the student's code did may cost points. A test fails *against the student*
+when a check says so (``CheckFailed``, an ``assert``, ``pytest.fail``) or when the student
+process did (a ``StudentError``: an exception, crash or timeout of student code). Any other
+exception, in the test or in a fixture (a ``NameError`` in grader code, a value the
+channel cannot send, a grader's callback that broke), is the graders' fault: the verdict
+says "grading failed — not your fault", the attempt becomes an ``error`` to regrade, and
+the traceback goes to the instructor's log. So a grader must check a student's value's
+type before it uses it (the toolkit's ``number``, ``sequence``, ... do).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import random
 import time
+import traceback
 from pathlib import Path
 from typing import Any, Callable
 
@@ -38,10 +49,34 @@ from .toolkit import CheckFailed, Mistakes
 
 MAX_FEEDBACK_CHARS = 4000
 MAX_OUTPUT_CHARS = 2000
+GRADERS_FAULT = ("Grading failed — not your fault; your instructor has been told. This check "
+                 "broke in the graders' own code and counts for nothing until it is regraded.")
+
+log = logging.getLogger(__name__)
+
+STUDENTS_FAULTS = (CheckFailed, StudentError, AssertionError, pytest.fail.Exception, pytest.skip.Exception)
+"""What may cost a student points: a check that failed, or the student's code itself."""
+
+
+def graders_fault(exc: BaseException) -> bool:
+    """True when a test ended by an exception that is not a check and not the student's."""
+    return not isinstance(exc, STUDENTS_FAULTS)
+
+
+def fault_summary(exc: BaseException) -> str:
+    """``NameError: name 'x' is not defined (test_vocab.py:42)``: the exception and the
+    innermost grader frame, for the instructor (never shown to a student)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = next((f for f in reversed(frames) if "/site-packages/" not in f.filename
+                  and "/autograder/" not in f.filename.replace("\\", "/")), frames[-1] if frames else None)
+    place = f" ({Path(where.filename).name}:{where.lineno})" if where is not None else ""
+    return f"{type(exc).__name__}: {exc}"[:500] + place
 
 
 def feedback_message(exc: BaseException) -> str:
     """The student-facing explanation of a failed test."""
+    if graders_fault(exc):
+        return GRADERS_FAULT
     if isinstance(exc, CheckFailed):
         text = str(exc)
     elif isinstance(exc, StudentError) and exc.failed_import:
@@ -53,15 +88,16 @@ def feedback_message(exc: BaseException) -> str:
         text = str(exc) or "a check failed"
     elif isinstance(exc, pytest.fail.Exception):
         text = str(exc.msg)
-    elif isinstance(exc, pytest.skip.Exception):
-        text = f"not checked: {exc.msg}"
     else:
-        text = f"your result could not be checked ({type(exc).__name__}: {exc}); check its type and shape"
+        text = f"not checked: {getattr(exc, 'msg', exc)}"
     return text[:MAX_FEEDBACK_CHARS]
 
 
 class GradingPlugin:
     """Registered into one pytest session; holds the session with the student process."""
+
+    provides_student = True
+    """Tells :mod:`autograder.public` (plain pytest's fixtures) to stand aside."""
 
     def __init__(self, session: StudentSession, seed: str, timeout_for: Callable[[str], float],
                  solution_dir: Path | None = None):
@@ -120,9 +156,14 @@ class GradingPlugin:
         verdict.duration += call.duration
         if (report.failed or report.skipped) and verdict.passed:
             verdict.passed = False
-            verdict.message = feedback_message(call.excinfo.value) if call.excinfo else "failed"
-            if call.excinfo is not None and isinstance(call.excinfo.value, CheckFailed):
-                verdict.evidence = call.excinfo.value.evidence
+            exc = call.excinfo.value if call.excinfo is not None else None
+            verdict.message = feedback_message(exc) if exc is not None else "failed"
+            if isinstance(exc, CheckFailed):
+                verdict.evidence = exc.evidence
+            elif exc is not None and graders_fault(exc):
+                verdict.grader_error = fault_summary(exc)
+                log.error("the graders broke in %s (%s): %s", item.nodeid, call.when, verdict.grader_error,
+                          exc_info=(type(exc), exc, exc.__traceback__))
         return report
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:

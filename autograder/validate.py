@@ -12,6 +12,11 @@
   the feedback: some failed check recognises it by its answer, and none names another
   mistake.
 
+Before grading, :mod:`autograder.authoring` reads the files themselves (docstring titles,
+assert messages, TODOs, the rubric against the tests, the mutants' docstrings): each problem
+is reported once, above the table, with its file; a blocking one (a broken rubric) stops
+validation before anything is graded.
+
 The submissions of one round share one secret seed, so a mutant meets exactly the inputs
 on which the reference earned full marks (and graders may reuse work that depends only on
 code and seed, see :mod:`autograder.toolkit.memo`).
@@ -25,6 +30,7 @@ import secrets
 import tempfile
 from pathlib import Path
 
+from .authoring import check as check_files
 from .batch import grade_many
 from .mutants import Mutant, load_all
 from .results import GradeResult
@@ -43,27 +49,38 @@ DO_NOTHING = {
 
 @dataclasses.dataclass
 class Check:
-    kind: str  # reference | variant | stub | do-nothing | public | mutant
+    kind: str  # file | reference | variant | stub | do-nothing | public | mutant
     name: str
     expectation: str
-    result: GradeResult
+    result: GradeResult | None
+    """None for a problem in the files (kind ``file``), found before grading."""
     ok: bool
     problem: str = ""
     lost: str = ""
     """For a mutant: the share of the marks it loses and where."""
 
 
+def not_graded(result: GradeResult) -> str:
+    """Why a result is not a grade: for checks that broke in grader code, each test, the
+    exception and the grader line (the traceback is in the log, ``--debug``)."""
+    broken = [f"{t.test.split('::')[-1]}: {t.grader_error}" for t in result.tests if t.status == "error"]
+    if broken:
+        return "THE GRADERS BROKE in " + "; ".join(broken[:3]) + (f"; and {len(broken) - 3} more"
+                                                                 if len(broken) > 3 else "")
+    return result.output
+
+
 def _expect_full(kind: str, name: str, result: GradeResult) -> Check:
     ok = result.status == "graded" and result.score >= result.max_score - TOLERANCE
     failed = [t.name for t in result.tests if t.status != "passed"]
-    problem = result.output if result.status != "graded" else ("fails: " + "; ".join(failed[:5]) if failed else "")
+    problem = not_graded(result) if result.status != "graded" else ("fails: " + "; ".join(failed[:5]) if failed else "")
     return Check(kind, name, "full marks", result, ok, "" if ok else problem)
 
 
 def _expect_zero(kind: str, name: str, result: GradeResult) -> Check:
     ok = result.status == "graded" and result.score <= TOLERANCE
     paid = [f"{t.name} ({t.score:.3g})" for t in result.tests if t.score > TOLERANCE]
-    problem = result.output if result.status != "graded" else "paid: " + "; ".join(paid[:5])
+    problem = not_graded(result) if result.status != "graded" else "paid: " + "; ".join(paid[:5])
     return Check(kind, name, "0 points", result, ok, "" if ok else problem)
 
 
@@ -71,15 +88,11 @@ def _expect_losses(mutant: Mutant, result: GradeResult, concepts: set[str]) -> C
     scores = result.concept_scores()
     lost_in = [c for c, (got, total) in scores.items() if got < total - TOLERANCE]
     share = (result.max_score - result.score) / result.max_score if result.max_score else 0.0
-    problems = []
+    problems = []  # a missing Loses: or Hint: line is a file problem, reported above the table
     if result.status != "graded":
-        problems.append(result.output)
-    if not mutant.loses:
-        problems.append("the mutant's docstring has no 'Loses:' line")
+        problems.append(not_graded(result))
     for concept in mutant.loses:
-        if concept not in concepts:
-            problems.append(f"'Loses: {concept}' names no concept of the rubric")
-        elif concept not in lost_in:
+        if concept in concepts and concept not in lost_in:
             problems.append(f"keeps all points of {concept}")
     if result.score >= result.max_score - TOLERANCE:
         problems.append("gets full marks")
@@ -99,9 +112,7 @@ def _proportion_and_naming(mutant: Mutant, result: GradeResult, lost_in: list[st
         problems.append(f"costs {share:.0%} of the marks (at most {MAX_SHARE:.0%})")
     named = {t.evidence.diagnosis.mistake for t in result.tests
              if t.status == "failed" and t.evidence is not None and t.evidence.diagnosis is not None}
-    if not mutant.hint:
-        problems.append("the mutant's docstring has no 'Hint:' line for its students")
-    elif mutant.name not in named:
+    if mutant.hint and mutant.name not in named:
         problems.append("no failed check recognises this mistake (the student reads no hint)")
     if named - {mutant.name}:
         problems.append(f"the feedback names another mistake: {', '.join(sorted(named - {mutant.name}))}")
@@ -162,7 +173,11 @@ def variants(assignment: Assignment) -> list[Path]:
 
 
 def validate(assignment: Assignment, jobs: int = 1, *, repeat: int = 1) -> list[Check]:
-    """Every check of the module docstring."""
+    """Every check of the module docstring: the files' problems (kind ``file``) first."""
+    found = check_files(assignment)
+    problems = [Check("file", str(p), "", None, False) for p in found]
+    if any(p.blocks for p in found):
+        return problems
     concepts = {c.id for c in assignment.rubric().concepts}
     mutants = load_all(assignment.mutants, assignment.files[0])
     correct = [("reference", assignment.reference)] + [(f"variant:{p.stem}", p) for p in variants(assignment)]
@@ -180,7 +195,7 @@ def validate(assignment: Assignment, jobs: int = 1, *, repeat: int = 1) -> list[
         results = grade_many(assignment, sources, jobs=jobs, students=names, seeds=seeds)
         public = grade_many(assignment, [assignment.reference], public=True, students=["reference"])[0]
     runs = len(correct) * repeat
-    checks = []
+    checks = problems
     for index, (name, _) in enumerate(correct):
         rounds = [_expect_full("reference" if name == "reference" else "variant", name.split(":")[-1], result)
                   for result in results[index:runs:len(correct)]]

@@ -156,7 +156,16 @@ def render_validation(console: Console, assignment: str, checks: list) -> None:
     then, wrapped under it, what a mutant lost and any problem (``checks`` are
     :class:`autograder.validate.Check` objects)."""
     console.print(Text(f"validate {assignment}", style="bold"))
+    files = [check for check in checks if check.kind == "file"]
+    if files:
+        console.print(Text("  problems in the files (each once; fix these first):", style="red"))
+        for check in files:
+            console.print(_block(check.name, 4))
+        if len(files) == len(checks):
+            console.print(Text("  nothing was graded: these make every result meaningless", style="red"))
     for check in checks:
+        if check.kind == "file":
+            continue
         label = check.name if check.kind in ("reference", "stub") else f"{check.kind}: {check.name}"
         grid = Table.grid(expand=True, padding=(0, 1, 0, 0))
         grid.add_column(no_wrap=True, width=6)

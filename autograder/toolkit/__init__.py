@@ -20,7 +20,8 @@ What each piece is for:
 - :class:`Call` renders a call as the student would type it and remembers its arguments;
   :func:`describe` renders a value in a line; :func:`number`, :func:`integer`,
   :func:`sequence`, :func:`counter` turn what came back into plain values or fail saying
-  what came back instead; :func:`sizes` orders generated cases smallest first.
+  what came back instead; :func:`instance` insists on an object of the student's (a
+  ``Vocab``, a model) before a grader reads its attributes; :func:`sizes` orders generated cases smallest first.
 - :func:`expect_equal`, :func:`expect_close`, :func:`expect_numbers_close`,
   :func:`expect_tensor_close` (``torch.testing``), :func:`expect_raises`, and :func:`fail`
   for anything else, raise :class:`CheckFailed` with an
@@ -46,11 +47,11 @@ from . import memo
 from .mistakes import Mistakes
 from .stats import FALSE_FAILURE, acceptance, expect_rate
 from .trusted import call_watching, expect_unchanged, trusted
-from .values import Call, counter, describe, integer, number, sequence, sizes
+from .values import Call, counter, describe, instance, integer, number, sequence, sizes
 
 __all__ = [
     "FALSE_FAILURE", "Call", "CheckFailed", "Mistakes", "acceptance", "call_watching", "close", "counter",
     "describe", "expect_close", "expect_equal", "expect_numbers_close", "expect_raises", "expect_rate",
-    "expect_tensor_close", "expect_unchanged", "fail", "first_difference", "integer", "memo", "number", "sequence",
+    "expect_tensor_close", "expect_unchanged", "fail", "first_difference", "instance", "integer", "memo", "number", "sequence",
     "sizes", "trusted",
 ]

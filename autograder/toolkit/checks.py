@@ -16,7 +16,7 @@ from typing import Any, Callable
 from ..remote import StudentError
 from ..results import Diagnosis, Evidence
 from .mistakes import Mistakes
-from .values import Call, describe
+from .values import Call, _fail, describe, number
 
 Normalize = Callable[[Any], Any]
 Same = Callable[[Any, Any], bool]
@@ -49,13 +49,36 @@ def close(got: float, want: float, rel_tol: float = REL_TOL, abs_tol: float = AB
     return math.isclose(got, want, rel_tol=rel_tol, abs_tol=abs_tol)
 
 
+def _array(value: Any) -> bool:
+    return type(value).__module__.split(".")[0] in ("torch", "numpy") and hasattr(value, "shape")
+
+
+def equal(a: Any, b: Any) -> bool:
+    """``a == b`` for any two answers, never raising: arrays are equal when both are
+    arrays of one shape and equal values (an array is never equal to a number or a list),
+    and a comparison that fails (a tensor inside a list) counts as unequal."""
+    if _array(a) or _array(b):
+        if not (_array(a) and _array(b)) or tuple(a.shape) != tuple(b.shape):
+            return False
+        import numpy
+
+        try:
+            return bool(numpy.array_equal(numpy.asarray(a), numpy.asarray(b)))
+        except (TypeError, ValueError, RuntimeError):
+            return False
+    try:
+        return bool(a == b)
+    except Exception:  # noqa: BLE001 - an answer whose == breaks is not the expected one
+        return False
+
+
 def expect_equal(got: Any, want: Any, call: Call, *, rule: str, mistakes: Mistakes | None = None,
                  normalize: Normalize = lambda value: value, same: Same | None = None,
                  notes: list[str] | tuple[str, ...] = (), show: Callable[[Any], str] = describe) -> None:
     """``got`` (already normalised) must equal ``want``; otherwise fail with evidence, and
     ask the known mistakes what they answer to ``call`` (their answers pass through
     ``normalize`` before they are compared with ``same``, ``==`` by default)."""
-    same = same or (lambda a, b: a == b)
+    same = same or equal
     if same(got, want):
         return
     diagnosis = mistakes.diagnose(call, got, normalize=normalize, same=same) if mistakes is not None else None
@@ -71,7 +94,7 @@ def expect_close(got: float, want: float, call: Call, *, rule: str, mistakes: Mi
     def same(a: Any, b: Any) -> bool:
         return isinstance(a, float) and isinstance(b, float) and close(a, b, rel_tol, abs_tol)
 
-    expect_equal(float(got), float(want), call, rule=rule, mistakes=mistakes, normalize=normalize, same=same,
+    expect_equal(number(got, call), float(want), call, rule=rule, mistakes=mistakes, normalize=normalize, same=same,
                  notes=notes)
 
 
@@ -87,7 +110,11 @@ def expect_numbers_close(got: list[float], want: list[float], call: Call, *, rul
         except (TypeError, ValueError):
             return False
 
-    expect_equal(tuple(got), tuple(want), call, rule=rule, mistakes=mistakes, same=same, notes=notes,
+    try:
+        got = tuple(got)
+    except TypeError:
+        raise _fail(call, got, f"{len(want)} numbers", "the function returns a sequence of numbers") from None
+    expect_equal(got, tuple(want), call, rule=rule, mistakes=mistakes, same=same, notes=notes,
                  normalize=lambda value: tuple(normalize(value)))
 
 

@@ -126,6 +126,18 @@ def sequence(value: Any, call: Call | str, length: int | None = None, what: str 
     return list(value)
 
 
+def instance(value: Any, call: Call | str, what: str) -> Any:
+    """An object of the student's (a class instance, a model: it stays in the student
+    process and arrives as a handle), or a failure saying that ``call`` returned plain data
+    (None, a list, ...) instead of ``what``. Check it before reading attributes: an
+    AttributeError in grader code is the grader's failure, not the student's."""
+    from ..remote import RemoteObject
+
+    if not isinstance(value, RemoteObject):
+        raise _fail(call, value, what, f"the function returns {what}")
+    return value
+
+
 def counter(value: Any, call: Call | str, key: Callable[[Any], bool] | None = None,
             what: str = "a collections.Counter") -> dict:
     """A plain dict of the non-zero counts of a Counter (or dict) whose keys pass ``key``."""

@@ -1,26 +1,15 @@
 """Fixtures for the public A1 tests.
 
 ``autograder check a1_nmt_preprocessing path/to/your/folder`` runs these tests against your
-preprocess.py in a separate, sandboxed process; the grader's ``student`` fixture reaches
-your module there. If you run plain ``pytest`` in your folder instead (without the
-autograder installed), your ``preprocess.py`` next to this ``tests/`` folder is imported
-directly.
+preprocess.py in a separate, sandboxed process, where the ``student`` fixture reaches your
+module. Plain ``pytest`` in your folder works too: the autograder's pytest plugin then
+gives the same ``student`` fixture, which imports the ``preprocess.py`` beside this ``tests/``
+folder directly (ordinary tracebacks, and a debugger if you like).
 """
-
-import importlib.util
-import pathlib
 
 import pytest
 
 
 @pytest.fixture
-def pre(request):
-    try:
-        student = request.getfixturevalue("student")
-    except pytest.FixtureLookupError:
-        path = pathlib.Path(__file__).resolve().parent.parent / "preprocess.py"
-        spec = importlib.util.spec_from_file_location("preprocess", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
+def pre(student):
     return student.module("preprocess")

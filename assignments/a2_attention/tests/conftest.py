@@ -1,67 +1,36 @@
 """Fixtures for the public A2 tests.
 
 ``autograder check a2_attention path/to/your/folder`` runs these tests against your
-attention.py in a separate, sandboxed process; the grader's ``student`` fixture reaches
-your module there (tensors travel as copies, your model stays in that process and is used
-through a handle). If you run plain ``pytest`` in your folder instead (without the
-autograder installed), your ``attention.py`` next to this ``tests/`` folder is imported
-directly.
+attention.py in a separate, sandboxed process, where the ``student`` fixture reaches your
+module (tensors travel as copies, your model stays in that process and is used through a
+handle). Plain ``pytest`` in your folder works too: the autograder's pytest plugin then
+gives the same ``student`` fixture, which imports the ``attention.py`` beside this
+``tests/`` folder directly.
 
 ``overfit`` is ``overfit_helper.py`` loaded next to your code: a tiny training loop has to
 run where your model lives (autograd cannot cross the process boundary).
 """
 
-import importlib.util
 import pathlib
-import sys
-import types
 
 import pytest
 
 HERE = pathlib.Path(__file__).resolve().parent
 
 
-def _local_attention():
-    if "attention" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("attention", HERE.parent / "attention.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["attention"] = module
-        try:
-            spec.loader.exec_module(module)
-        except BaseException:
-            del sys.modules["attention"]
-            raise
-    return sys.modules["attention"]
-
-
-def _student(request):
-    try:
-        return request.getfixturevalue("student")
-    except pytest.FixtureLookupError:
-        return None
+@pytest.fixture
+def attention(student):
+    return student.module("attention")
 
 
 @pytest.fixture
-def attention(request):
-    student = _student(request)
-    return _local_attention() if student is None else student.module("attention")
-
-
-@pytest.fixture
-def overfit(request):
+def overfit(student, attention):
     source = (HERE / "overfit_helper.py").read_text(encoding="utf-8")
-    student = _student(request)
-    if student is not None:
-        return student.support_module("a2_overfit_helper", source)
-    _local_attention()
-    module = types.ModuleType("a2_overfit_helper")
-    exec(compile(source, str(HERE / "overfit_helper.py"), "exec"), module.__dict__)
-    return module
+    return student.support_module("a2_overfit_helper", source)
 
 
 @pytest.fixture
-def make_generator(request):
+def make_generator(student):
     """torch.Generator().manual_seed(seed), created where your code runs."""
-    student = _student(request)
-    torch_module = __import__("torch") if student is None else student.module("torch")
+    torch_module = student.module("torch")
     return lambda seed: torch_module.Generator().manual_seed(seed)

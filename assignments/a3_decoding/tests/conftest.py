@@ -1,28 +1,16 @@
 """Fixtures for the public A3 tests.
 
 ``autograder check a3_decoding path/to/your/folder`` runs these tests against your
-decoding.py in a separate, sandboxed process; the grader's ``student`` fixture reaches your
-module there, and the step functions below are called back from your code. If you run
-plain ``pytest`` in your folder instead (without the autograder installed), your
-``decoding.py`` next to this ``tests/`` folder is imported directly.
+decoding.py in a separate, sandboxed process, where the ``student`` fixture reaches your
+module (the tests' step functions are called back from your code). Plain ``pytest`` in your
+folder works too: the autograder's pytest plugin then gives the same ``student`` fixture,
+which imports the ``decoding.py`` beside this ``tests/`` folder directly (ordinary
+tracebacks, and a debugger if you like).
 """
-
-import importlib.util
-import pathlib
-import sys
 
 import pytest
 
 
 @pytest.fixture
-def dec(request):
-    try:
-        student = request.getfixturevalue("student")
-    except pytest.FixtureLookupError:
-        path = pathlib.Path(__file__).resolve().parent.parent / "decoding.py"
-        spec = importlib.util.spec_from_file_location("decoding", path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["decoding"] = module  # dataclasses look their module up while the file runs
-        spec.loader.exec_module(module)
-        return module
+def dec(student):
     return student.module("decoding")

@@ -1,25 +1,15 @@
 """Fixtures for the public A4 tests.
 
-``autograder check a4_bleu path/to/your/folder`` runs these tests against your bleu.py in a
-separate, sandboxed process; the grader's ``student`` fixture reaches your module there.
-If you run plain ``pytest`` in your folder instead (without the autograder installed),
-your ``bleu.py`` next to this ``tests/`` folder is imported directly.
+``autograder check a4_bleu path/to/your/folder`` runs these tests against your
+bleu.py in a separate, sandboxed process, where the ``student`` fixture reaches your
+module. Plain ``pytest`` in your folder works too: the autograder's pytest plugin then
+gives the same ``student`` fixture, which imports the ``bleu.py`` beside this ``tests/``
+folder directly (ordinary tracebacks, and a debugger if you like).
 """
-
-import importlib.util
-import pathlib
 
 import pytest
 
 
 @pytest.fixture
-def bleu(request):
-    try:
-        student = request.getfixturevalue("student")
-    except pytest.FixtureLookupError:
-        path = pathlib.Path(__file__).resolve().parent.parent / "bleu.py"
-        spec = importlib.util.spec_from_file_location("bleu", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
+def bleu(student):
     return student.module("bleu")

@@ -2,24 +2,14 @@
 
 ``autograder check a5_transformer path/to/your/folder`` runs these tests against your
 transformer.py in a separate, sandboxed process, where the ``student`` fixture reaches your
-module. With plain ``pytest`` in your folder (no autograder installed), the
-``transformer.py`` beside this ``tests/`` folder is imported directly instead.
+module. Plain ``pytest`` in your folder works too: the autograder's pytest plugin then
+gives the same ``student`` fixture, which imports the ``transformer.py`` beside this ``tests/``
+folder directly (ordinary tracebacks, and a debugger if you like).
 """
-
-import importlib.util
-import pathlib
 
 import pytest
 
 
 @pytest.fixture
-def tf(request):
-    try:
-        student = request.getfixturevalue("student")
-    except pytest.FixtureLookupError:
-        path = pathlib.Path(__file__).resolve().parent.parent / "transformer.py"
-        spec = importlib.util.spec_from_file_location("transformer", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
+def tf(student):
     return student.module("transformer")

@@ -84,8 +84,11 @@ def test_layer_norm(tf):
 def test_layers_shapes(tf):
     """EncoderLayer and DecoderLayer keep the shape [B, L, D]"""
     x, memory = torch.randn(2, 5, 8), torch.randn(2, 7, 8)
-    assert tuple(tf.EncoderLayer(8, 2, 16)(x).shape) == (2, 5, 8)
-    assert tuple(tf.DecoderLayer(8, 2, 16)(x, memory, tf.causal_mask(5)).shape) == (2, 5, 8)
+    shape = tuple(tf.EncoderLayer(8, 2, 16)(x).shape)
+    assert shape == (2, 5, 8), f"EncoderLayer(8, 2, 16)(x) for x of shape [2, 5, 8] has shape {list(shape)}"
+    shape = tuple(tf.DecoderLayer(8, 2, 16)(x, memory, tf.causal_mask(5)).shape)
+    assert shape == (2, 5, 8), (f"DecoderLayer(8, 2, 16)(x, memory, causal_mask(5)) for x of shape [2, 5, 8] and "
+                                f"memory of shape [2, 7, 8] has shape {list(shape)}")
 
 
 def test_noam(tf):

@@ -1,37 +1,21 @@
 """Fixtures for the public A6 tests.
 
 ``autograder check a6_pretraining path/to/your/folder`` runs these tests against your
-pretraining.py in a separate, sandboxed process; the grader's ``student`` fixture reaches
-your module there. If you run plain ``pytest`` in your folder instead (without the
-autograder installed), your ``pretraining.py`` next to this ``tests/`` folder is imported
-directly.
+pretraining.py in a separate, sandboxed process, where the ``student`` fixture reaches your
+module. Plain ``pytest`` in your folder works too: the autograder's pytest plugin then
+gives the same ``student`` fixture, which imports the ``pretraining.py`` beside this ``tests/``
+folder directly (ordinary tracebacks, and a debugger if you like).
 """
-
-import importlib.util
-import pathlib
 
 import pytest
 
 
 @pytest.fixture
-def pretraining(request):
-    try:
-        student = request.getfixturevalue("student")
-    except pytest.FixtureLookupError:
-        path = pathlib.Path(__file__).resolve().parent.parent / "pretraining.py"
-        spec = importlib.util.spec_from_file_location("pretraining", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
+def pretraining(student):
     return student.module("pretraining")
 
 
 @pytest.fixture
-def make_rng(request):
+def make_rng(student):
     """random.Random, created where your code runs (a seeded rng for make_nsp_examples)."""
-    try:
-        student = request.getfixturevalue("student")
-    except pytest.FixtureLookupError:
-        import random
-        return random.Random
     return student.module("random").Random

@@ -34,7 +34,7 @@ from collections import Counter
 import pytest
 
 from autograder.remote import RemoteObject
-from autograder.toolkit import Call, describe, expect_equal
+from autograder.toolkit import Call, describe, expect_equal, instance
 
 SPECIALS = ["<pad>", "<unk>", "<sos>", "<eos>"]
 PAD_ID, UNK_ID, SOS_ID, EOS_ID = 0, 1, 2, 3
@@ -184,6 +184,11 @@ def oracle():
 
 # ---- what a check reads from a result ---------------------------------------------------------
 
+RETURNS_OBJECT = {"Vocab": "a Vocab", "build_vocab": "a Vocab (with .itos and .stoi)",
+                  "train_sentencepiece": "a sentencepiece.SentencePieceProcessor"}
+"""What these functions return: an object, never plain data (checked before it is read)."""
+
+
 class Then(Call):
     """A call, and what the grader reads from its result: ``Then("{}.itos[:4]", read,
     "build_vocab", corpus)`` is shown as ``build_vocab(corpus).itos[:4]``. ``read`` is
@@ -199,9 +204,16 @@ class Then(Call):
 
     __repr__ = __str__
 
+    def result(self, module):
+        """Run the call; a function that returns an object must have returned one."""
+        value = self.run(module)
+        if self.function in RETURNS_OBJECT:
+            instance(value, Call.__str__(self), RETURNS_OBJECT[self.function])
+        return value
+
     def check(self, module, want, *, rule, mistakes, show=describe, notes=()):
         """Run the call, read the result, expect ``want``; return what was read."""
-        got = self.read(self.run(module))
+        got = self.read(self.result(module))
         expect_equal(got, want, self, rule=rule, mistakes=mistakes, normalize=self.read, show=show, notes=notes)
         return got
 

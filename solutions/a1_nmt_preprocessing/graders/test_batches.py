@@ -10,7 +10,7 @@ that with "nothing".
 import torch
 
 from autograder.results import Evidence
-from autograder.toolkit import Call, CheckFailed, expect_unchanged, sequence, sizes
+from autograder.toolkit import Call, CheckFailed, expect_unchanged, fail, integer, sequence, sizes
 
 # ---- collate -------------------------------------------------------------------------------
 
@@ -152,11 +152,19 @@ def test_collate_random(pre, mistakes, rng, a1, oracle):
 
 # ---- bucketed_batch_indices ---------------------------------------------------------------------
 
-def _batches(value):
-    """The batches as lists of ints (what the checks below read)."""
-    batches = sequence(value, "bucketed_batch_indices(...)", what="a list of batches")
-    return [[int(i) for i in sequence(batch, "bucketed_batch_indices(...)", what="a list of sample indices")]
+def _batches(value, samples=None):
+    """The batches as lists of ints (what the checks below read); with ``samples``, every
+    index must name one of them."""
+    call = "bucketed_batch_indices(...)"
+    batches = sequence(value, call, what="a list of batches")
+    read = [[integer(i, f"an index in {call}") for i in sequence(batch, call, what="a list of sample indices")]
             for batch in batches]
+    if samples is not None:
+        wrong = [i for batch in read for i in batch if not 0 <= i < samples]
+        if wrong:
+            raise fail("every index is the position of a sample in lengths", call, f"the index {wrong[0]}",
+                       f"indices from 0 to {samples - 1}")
+    return read
 
 
 def _partition(lengths):
@@ -343,7 +351,7 @@ def test_bucketing_rng_shuffles_batch_order(pre, mistakes, rng, seeded, a1):
     lengths, cluster_of = _clusters(rng)
     seed_a, seed_b = rng.sample(range(10**6), 2)
     calls = [a1.Then("{}", _batches, "bucketed_batch_indices", lengths, 2, 2, seeded(s)) for s in (seed_a, seed_b)]
-    orders = [[cluster_of[batch[0]] for batch in _batches(call.run(pre)) if batch] for call in calls]
+    orders = [[cluster_of[batch[0]] for batch in _batches(call.run(pre), len(lengths)) if batch] for call in calls]
     if orders[0] == orders[1]:
         def behaves_like(module):  # the same batch order as the student's, with both seeds
             import random

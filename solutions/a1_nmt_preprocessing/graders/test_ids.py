@@ -4,7 +4,7 @@ Both are graded with correct vocabularies (the ``vocab`` fixture) in place of th
 student's Vocab class, which has its own concept.
 """
 
-from autograder.toolkit import Call, expect_unchanged, sequence, sizes
+from autograder.toolkit import Call, expect_unchanged, integer, sequence, sizes
 
 SRC_ITOS = ["<pad>", "<unk>", "<sos>", "<eos>", "the", "cat", "sat", "on", "mat", "a"]
 TGT_ITOS = ["<pad>", "<unk>", "<sos>", "<eos>", "el", "gato", "se", "sentó", "en", "la", "alfombra"]
@@ -13,7 +13,8 @@ TGT_ITOS = ["<pad>", "<unk>", "<sos>", "<eos>", "el", "gato", "se", "sentó", "e
 def _ids(value):
     """The two id lists of a numericalize result, as lists."""
     src, tgt = sequence(value, "numericalize(...)", 2)
-    return [int(i) for i in src], [int(i) for i in tgt]
+    return ([integer(i, "an id in numericalize(...)[0]") for i in sequence(src, "numericalize(...)[0]")],
+            [integer(i, "an id in numericalize(...)[1]") for i in sequence(tgt, "numericalize(...)[1]")])
 
 
 def _numericalize(pre, mistakes, a1, vocab, shown, read, want, rule, src, tgt, max_len, *,

@@ -75,7 +75,7 @@ def test_sentencepiece_vocab_size(pre, mistakes, rng, cases, a1):
 def test_sentencepiece_files(pre, mistakes, rng, cases, a1, student):
     """sentencepiece: {model_prefix}.model and .vocab are written, and the .model file holds the returned model"""
     call = _train(a1, rng, "{}", _pieces, cases.sample_sentences(rng, 300), 150)
-    returned = _pieces(call.run(pre))
+    returned = _pieces(call.result(pre))
     prefix = call.args[1]
     isfile = student.module("os").path.isfile
     missing = [prefix + suffix for suffix in (".model", ".vocab") if not isfile(prefix + suffix)]
@@ -96,7 +96,7 @@ def test_sentencepiece_bpe_matches_sentencepiece(pre, mistakes, rng, cases, a1, 
     vocab_size = rng.randint(300, 600)
     want = oracle.sentencepiece(train, vocab_size, "bpe")
     call = _train(a1, rng, "the pieces of {}", _pieces, train, vocab_size)
-    model = call.run(pre)
+    model = call.result(pre)
     got, expected = _pieces(model), _pieces(want)
     expect_equal(got, expected, call, rule=OPTIONS, mistakes=mistakes, normalize=_pieces,
                  notes=_first_difference(got, expected))
@@ -117,7 +117,7 @@ def test_sentencepiece_unigram_matches_sentencepiece(pre, mistakes, rng, cases, 
     want_pieces = _pieces(want)
     call = _train(a1, rng, "sorted(the pieces of {})", lambda sp: sorted(_pieces(sp)), train, vocab_size,
                   model_type="unigram")
-    model = call.run(pre)
+    model = call.result(pre)
     got = sorted(_pieces(model))
     expect_equal(got, sorted(want_pieces), call, rule=OPTIONS, mistakes=mistakes, normalize=call.read,
                  notes=[(f"pieces only in yours: {sorted(set(got) - set(want_pieces))[:10]}; only in the "

@@ -5,7 +5,7 @@ kept besides the specials, ...), so that a mistake in one rule does not fail the
 the others. build_vocab returns the student's own Vocab; only its ``itos`` is read.
 """
 
-from autograder.toolkit import Call, expect_unchanged, sizes
+from autograder.toolkit import Call, expect_unchanged, sequence, sizes
 
 ITOS = ["<pad>", "<unk>", "<sos>", "<eos>", "the", "cat", "sat"]
 SPECIALS = ["<pad>", "<unk>", "<sos>", "<eos>"]
@@ -21,6 +21,10 @@ def _ordinary(vocab):
 
 def _kept(vocab):
     return sorted(set(vocab.itos) - set(SPECIALS))
+
+
+def _lookup_tokens(ids):
+    return lambda vocab: sequence(vocab.lookup_tokens(ids), f"vocab.lookup_tokens({ids!r})")
 
 
 def _special_counts(vocab):
@@ -53,7 +57,7 @@ def test_vocab_class_lookup(pre, mistakes, a1):
 def test_vocab_class_lookup_tokens(pre, mistakes, a1):
     """Vocab: lookup_tokens(ids) gives the token of every id"""
     for ids in ([5, 4, 1], [0, 6, 6], [3]):
-        a1.Then("{}.lookup_tokens(" + repr(ids) + ")", lambda v, i=ids: list(v.lookup_tokens(i)), "Vocab", ITOS).check(
+        a1.Then("{}.lookup_tokens(" + repr(ids) + ")", _lookup_tokens(ids), "Vocab", ITOS).check(
             pre, [ITOS[i] for i in ids], mistakes=mistakes, rule="lookup_tokens(ids) is [itos[i] for i in ids]")
 
 
@@ -78,7 +82,7 @@ def test_vocab_class_random(pre, mistakes, rng, cases, a1):
             pre, {token: index for index, token in enumerate(itos)}, mistakes=mistakes,
             rule="stoi maps every token to its position in itos")
         ids = [rng.randrange(len(itos)) for _ in range(rng.randint(1, 8))]
-        a1.Then("{}.lookup_tokens(" + repr(ids) + ")", lambda v, i=ids: list(v.lookup_tokens(i)), "Vocab", itos).check(
+        a1.Then("{}.lookup_tokens(" + repr(ids) + ")", _lookup_tokens(ids), "Vocab", itos).check(
             pre, [itos[i] for i in ids], mistakes=mistakes, rule="lookup_tokens(ids) is [itos[i] for i in ids]")
         token = rng.choice(itos[4:] + ["zzz"])
         a1.Then("{}[" + repr(token) + "]", lambda v, t=token: a1.attempt(lambda: v[t]), "Vocab", itos).check(

@@ -2,7 +2,9 @@
 
 import random
 
-from autograder.toolkit import Call, counter, expect_close, expect_equal, expect_rate, expect_unchanged, number, trusted
+from autograder.toolkit import (
+    Call, counter, expect_close, expect_equal, expect_rate, expect_unchanged, number, sequence, trusted,
+)
 
 COUNT_RULE = "every token is counted as often as it occurs"
 
@@ -50,7 +52,7 @@ def test_sort_leaves_argument(student, mistakes):
     call = Call("sort_in_place", [3, 1, 2])
     got = expect_unchanged(student, kit, call, rule="the function returns a new list; the caller's stays as it was",
                            mistakes=mistakes)
-    expect_equal(list(got), [1, 2, 3], call, rule="the values in increasing order")
+    expect_equal(sequence(got, call), [1, 2, 3], call, rule="the values in increasing order")
 
 
 def test_coin_rate(student, mistakes):
@@ -58,7 +60,7 @@ def test_coin_rate(student, mistakes):
     kit = student.module("kit")
     generator = student.module("random").Random(7)
     n = 4000
-    draws = kit.coin(generator, n)
+    draws = sequence(kit.coin(generator, n), f"coin(random.Random(7), {n})")
     expect_rate(sum(draws), n, 0.3, what="1 came", rule="each draw is 1 with probability 0.3",
                 call=f"coin(random.Random(7), {n})", mistakes=mistakes, function="coin",
                 rate_of=lambda module: sum(module.coin(random.Random(1), 20000)) / 20000)
