@@ -26,6 +26,24 @@ class _Tracebacks(logging.Filter):
         return True
 
 
+class _Once(logging.Filter):
+    """Says each broken grader check once per process: a batch (or ``validate``) meets the
+    same broken check in every submission, and each result says so itself."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name != "autograder.testing":
+            return True
+        message = record.getMessage()
+        if message in self.seen:
+            return False
+        self.seen.add(message)
+        return True
+
+
 def configure(level: int, *, rich: bool = True) -> None:
     """Log at ``level`` (DEBUG keeps tracebacks) to standard error, through rich's handler
     in a terminal session, plainly in a pool worker."""
@@ -41,6 +59,7 @@ def configure(level: int, *, rich: bool = True) -> None:
     else:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(_Once())
     handler.addFilter(_Tracebacks(keep=level <= logging.DEBUG))
     logging.basicConfig(level=level, handlers=[handler], force=True)
     for noisy in ("distributed", "asyncio"):  # their INFO lines are about themselves

@@ -93,7 +93,7 @@ def grade(
     except (GraderError, SpecError) as exc:
         details = getattr(exc, "details", "")
         log.error("grading %s failed: %s%s", source, exc, f"\n{details}" if details else "", exc_info=True)
-        result.status, result.output, result.score = ERROR, f"Grading failed (not your fault): {exc}", 0.0
+        result.status, result.output, result.score = ERROR, f"Grading failed — not your fault; your instructor has been told ({exc}).", 0.0
     finally:
         if zygote is not None:
             _reset(zygote)

@@ -150,7 +150,7 @@ class GradeResult:
         """A result for a submission that was not graded: an ``error`` (the framework
         could not grade it, so a broken worker costs one submission and never the batch)
         or a ``rejected`` one (intake refused it; ``problem`` is shown to the student)."""
-        output = (f"Grading failed (not your fault): {problem}" if status == ERROR
+        output = (f"Grading failed — not your fault; your instructor has been told ({problem})." if status == ERROR
                   else f"Your submission could not be graded: {problem}")
         return cls(
             assignment=assignment, submission=submission, student=student, content_hash="", status=status,

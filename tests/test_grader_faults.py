@@ -91,7 +91,11 @@ def test_the_checks_that_broke_are_errors_and_the_rest_graded(graded):
 
 
 def test_the_student_reads_nothing_of_the_graders(graded):
-    shown = json.dumps(to_gradescope(graded))
+    gradescope = to_gradescope(graded)
+    assert gradescope["status"] == "error"
+    assert {t["status"] for t in gradescope["tests"]} == {"passed", "failed"}  # Gradescope's two values
+    assert sum(t.get("graders_broke", False) for t in gradescope["tests"]) == 4
+    shown = json.dumps(gradescope)
     for test in graded.tests:
         if test.status == "error":
             assert test.output == GRADERS_FAULT and test.evidence is None

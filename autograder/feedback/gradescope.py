@@ -5,7 +5,9 @@ object per line): add fields only, never rename or remove them. Added so far:
 ``submission`` (the path graded), ``status`` (``graded``, ``rejected`` or ``error``: a
 rejected or failed submission's 0 is not a graded 0), ``student``, and per failed test
 ``evidence`` (the call, observed, expected, the rule and the diagnosis as data; ``output``
-stays the text made from it).
+stays the text made from it), and ``graders_broke: true`` on a test whose check broke in
+the graders' own code (Gradescope's status for it is ``failed``; nothing it says is the
+student's fault).
 """
 
 from __future__ import annotations
@@ -29,7 +31,10 @@ def to_gradescope(result: GradeResult) -> dict[str, Any]:
                 "name": test.name,
                 "score": round(test.score, 4),
                 "max_score": round(test.max_score, 4),
-                "status": test.status,
+                # Gradescope knows passed and failed; a check that broke in the graders is
+                # failed there and flagged here (the attempt's status is then "error").
+                "status": "failed" if test.status == "error" else test.status,
+                **({"graders_broke": True} if test.status == "error" else {}),
                 "output": test.output,
                 "visibility": test.visibility,
                 "tags": [test.concept],

@@ -69,18 +69,21 @@ def render_result(console: Console, result: GradeResult) -> None:
 
 
 def _points(test: TestResult) -> str:
-    return f"{test.score:.3g}/{test.max_score:.3g}"
+    """Points earned of the test's share; ``-`` where the graders broke (not a grade yet)."""
+    got = "-" if test.status == "error" else f"{test.score:.3g}"
+    return f"{got}/{test.max_score:.3g}"
 
 
 def _render_test(console: Console, test: TestResult, points_width: int) -> None:
     """A mark, the points and the title (wrapped lines stay in the title's column), then
     what went wrong as an indented block."""
     passed = test.status == "passed"
+    mark = {"passed": "  ✓", "error": "  !"}.get(test.status, "  ✗")
     grid = Table.grid(padding=(0, 1, 0, 0))
     grid.add_column(no_wrap=True, width=3)
     grid.add_column(no_wrap=True, justify="right", width=points_width)
     grid.add_column(ratio=1)
-    grid.add_row(Text("  ✓" if passed else "  ✗", style=STATUS_STYLE[test.status]), _points(test), Text(test.name))
+    grid.add_row(Text(mark, style=STATUS_STYLE[test.status]), _points(test), Text(test.name))
     console.print(grid)
     if not passed and test.output:
         console.print(_block(test.output))
