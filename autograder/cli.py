@@ -212,7 +212,7 @@ def cmd_new(args: argparse.Namespace, course: Course) -> int:
 
     try:
         written = create(course.root, args.id, args.module, parse_functions(args.functions or ""),
-                         [c.strip() for c in (args.classes or "").split(",") if c.strip()])
+                         parse_functions(args.classes or "", default=""))
     except ScaffoldError as exc:
         raise UsageError(str(exc)) from None
     out.print(f"wrote {len(written)} files for {args.id} under {course.root}:")
@@ -405,7 +405,8 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("--module", required=True, help="the module students complete, without .py")
     new.add_argument("--functions", metavar="F,G", help="functions, each a name or a signature: "
                      "'softmax(logits, temperature=1.0),top_k(logits, k)'")
-    new.add_argument("--classes", metavar="C,D", help="classes students write")
+    new.add_argument("--classes", metavar="C,D", help="classes students write, each a name or with the "
+                     "parameters of __init__: 'Vocab(itos),Sampler'")
     new.set_defaults(run=cmd_new)
 
     release = verb("release", "copy an assignment's student folder to DEST/<id>/")

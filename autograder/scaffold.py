@@ -14,8 +14,14 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import re
 import textwrap
 from pathlib import Path
+
+
+def snake(name: str) -> str:
+    """``FactorizedEmbedding`` -> ``factorized_embedding`` (file, concept and test names)."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
 
 
 class ScaffoldError(Exception):
@@ -35,8 +41,9 @@ class Function:
         return [a.arg for a in tree.args.posonlyargs + tree.args.args]
 
 
-def parse_functions(text: str) -> list[Function]:
-    """``"softmax(logits, temperature=1.0), top_k"`` -> functions; a bare name takes ``x``."""
+def parse_functions(text: str, default: str = "x") -> list[Function]:
+    """``"softmax(logits, temperature=1.0), top_k"`` -> functions; a bare name takes
+    ``default`` (a class's ``__init__`` takes nothing but self)."""
     items, depth, current = [], 0, ""
     for char in text:
         depth += (char == "(") - (char == ")")
@@ -51,7 +58,7 @@ def parse_functions(text: str) -> list[Function]:
         if not item:
             continue
         name, _, rest = item.partition("(")
-        name, params = name.strip(), (rest[:-1] if rest.endswith(")") else rest + "(").strip() if rest else "x"
+        name, params = name.strip(), (rest[:-1] if rest.endswith(")") else rest + "(").strip() if rest else default
         if not name.isidentifier():
             raise ScaffoldError(f"{name!r} is not a Python name")
         try:
@@ -63,7 +70,7 @@ def parse_functions(text: str) -> list[Function]:
 
 
 def create(root: Path, assignment_id: str, module: str, functions: list[Function],
-           classes: list[str] = ()) -> list[Path]:  # type: ignore[assignment]
+           classes: list[Function] = ()) -> list[Path]:  # type: ignore[assignment]
     """Write the files under ``root`` (the course folder); return their paths."""
     if not assignment_id.replace("-", "_").isidentifier():
         raise ScaffoldError(f"{assignment_id!r}: an assignment id is letters, digits and _ (it names folders)")
@@ -71,14 +78,11 @@ def create(root: Path, assignment_id: str, module: str, functions: list[Function
         raise ScaffoldError(f"{module!r} is not a module name")
     if not functions and not classes:
         raise ScaffoldError("name at least one function (--functions) or class (--classes)")
-    for name in classes:
-        if not name.isidentifier():
-            raise ScaffoldError(f"{name!r} is not a class name")
     student, solution = root / "assignments" / assignment_id, root / "solutions" / assignment_id
     for folder in (student, solution):
         if folder.exists():
             raise ScaffoldError(f"{folder} exists already: nothing was written")
-    names = [f.name for f in functions] + list(classes)
+    names = [f.name for f in functions] + [c.name for c in classes]
     stub = _stub(assignment_id, module, functions, classes)
     files = {
         student / "assignment.yaml": _assignment_yaml(assignment_id, module),
@@ -90,7 +94,7 @@ def create(root: Path, assignment_id: str, module: str, functions: list[Function
         solution / "reference" / f"{module}.py": stub.replace(
             '"""', '"""The model answer (instructors only). TODO: write it.\n\n', 1),
         solution / "mutants" / "README.md": _mutants_readme(module, names[0]),
-        **{solution / "graders" / f"test_{name.lower()}.py": _grader(module, name) for name in names},
+        **{solution / "graders" / f"test_{snake(name)}.py": _grader(module, name) for name in names},
     }
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -110,7 +114,7 @@ def _assignment_yaml(assignment_id: str, module: str) -> str:
         """)
 
 
-def _stub(assignment_id: str, module: str, functions: list[Function], classes: list[str]) -> str:
+def _stub(assignment_id: str, module: str, functions: list[Function], classes: list[Function]) -> str:
     parts = [f'"""{assignment_id}: TODO one line on what students build in {module}.py.\n\n'
              f'Fill in every ``raise NotImplementedError``; ``autograder check {assignment_id} .`` runs the\n'
              'public tests.\n"""\n']
@@ -124,13 +128,14 @@ def _stub(assignment_id: str, module: str, functions: list[Function], classes: l
                 """
                 raise NotImplementedError
             '''))
-    for name in classes:
+    for cls in classes:
+        params = cls.params
         parts.append(textwrap.dedent(f'''
 
-            class {name}:
-                """TODO: what a {name} is for, and what its methods do."""
+            class {cls.name}:
+                """TODO: what a {cls.name} is for, and what its methods do."""
 
-                def __init__(self):
+                def __init__(self{", " + params if params else ""}):
                     raise NotImplementedError
             '''))
     return "".join(parts)
@@ -163,7 +168,7 @@ def _readme_ko(assignment_id: str, module: str, names: list[str]) -> str:
 def _public_tests(assignment_id: str, module: str, names: list[str]) -> str:
     tests = "".join(textwrap.dedent(f'''
 
-        def test_{name.lower()}_example(student):
+        def test_{snake(name)}_example(student):
             """{name}: TODO the rule this example shows, as a headline"""
             {module} = student.module("{module}")
             call = Call("{name}")  # TODO: the example's arguments
@@ -185,7 +190,7 @@ def _grader(module: str, name: str) -> str:
         ]
 
 
-        def test_{name.lower()}_cases(student, mistakes):
+        def test_{snake(name)}_cases(student, mistakes):
             """{name}: TODO the rule these cases check, as a headline"""
             {module} = student.module("{module}")
             for args, want in CASES:
@@ -194,7 +199,7 @@ def _grader(module: str, name: str) -> str:
                              rule="TODO: the rule, stated as what correct code does")
 
 
-        def test_{name.lower()}_random(student, mistakes, rng):
+        def test_{snake(name)}_random(student, mistakes, rng):
             """{name}: TODO the rule, on random inputs from the secret seed"""
             {module} = student.module("{module}")
             for size in sizes(10, 50):  # smallest first: a student sees the smallest failing case
@@ -208,15 +213,15 @@ def _grader(module: str, name: str) -> str:
 
 def _rubric(assignment_id: str, names: list[str]) -> str:
     concepts = "".join(textwrap.dedent(f"""\
-          {name.lower()}:
+          {snake(name)}:
             title: "TODO: {name}, as the README names the concept"
             points: 1
             visibility: visible     # visible | hidden | after_due_date
             functions: [{name}]     # what this concept grades (trusted stand-ins elsewhere)
             tests:
-              - test_{name.lower()}_cases
+              - test_{snake(name)}_cases
               # pays only when the ordinary cases pass (no free points for a do-nothing answer):
-              - test_{name.lower()}_random: {{requires: [test_{name.lower()}_cases]}}
+              - test_{snake(name)}_random: {{requires: [test_{snake(name)}_cases]}}
         """) for name in names)
     return (f"assignment: {assignment_id}   # the assignment's id (assignment.yaml's id)\n"
             f'title: "{assignment_id}"\n'
@@ -236,7 +241,7 @@ def _mutants_readme(module: str, first: str) -> str:
         ```python
         \"\"\"One line: what the mistake does.
 
-        Loses: {first.lower()}
+        Loses: {snake(first)}
         Hint: what a student who made it should look at, stated as the rule (not as
           "you did X"); continuation lines are indented.
         \"\"\"
