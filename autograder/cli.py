@@ -24,6 +24,7 @@ import os
 import shutil
 import sys
 import tempfile
+import textwrap
 from pathlib import Path
 
 from rich import box
@@ -48,27 +49,32 @@ log = logging.getLogger("autograder")
 
 
 class Exit(enum.IntEnum):
-    """What ``autograder`` returns. Scripts may rely on these numbers."""
+    """What ``autograder`` returns. Scripts may rely on these numbers (meanings below)."""
 
     OK = 0
-    """Everything asked for was done (``grade``: every submission was graded, whatever its score)."""
     FAILED = 1
-    """``check``: some public tests fail; ``validate``: some checks fail."""
     USAGE = 2
-    """Bad arguments or course files: an unknown assignment or student, a path that does
-    not exist, no gradebook where one was expected, a broken rubric. Nothing was graded."""
     REJECTED = 3
-    """``grade``: some submissions were rejected at intake (a broken zip, no module); the rest were graded."""
     ERROR = 4
-    """``grade``: the framework or the graders failed on some submissions (regrade them); takes precedence over 3."""
     SANDBOX = 5
-    """``--require-sandbox`` refused to grade on a machine without namespaces and seccomp."""
     CLUSTER = 6
-    """The Dask scheduler could not be reached or had no workers; nothing was graded."""
 
+
+EXIT_MEANINGS = {
+    Exit.OK: "everything asked for was done (grade: every submission was graded, whatever its score)",
+    Exit.FAILED: "check: some public tests fail; validate: some checks fail",
+    Exit.USAGE: "bad arguments or course files (an unknown assignment or student, a path that does not exist, "
+                "no gradebook where one was expected, a broken rubric); nothing was graded",
+    Exit.REJECTED: "grade: some submissions were rejected at intake (a broken zip, no module); the rest were graded",
+    Exit.ERROR: "grade: the framework or the graders failed on some submissions (regrade them); takes precedence "
+                "over 3",
+    Exit.SANDBOX: "--require-sandbox refused to grade on a machine without namespaces and seccomp",
+    Exit.CLUSTER: "the Dask scheduler could not be reached or had no workers; nothing was graded",
+}
 
 EXIT_CODES_HELP = "exit codes:\n" + "\n".join(
-    f"  {code.value}  {' '.join((code.__doc__ or '').split())}" for code in Exit)
+    textwrap.fill(meaning, 78, initial_indent=f"  {code.value}  ", subsequent_indent="     ")
+    for code, meaning in EXIT_MEANINGS.items())
 
 
 class UsageError(Exception):
@@ -218,9 +224,10 @@ def cmd_new(args: argparse.Namespace, course: Course) -> int:
     out.print(f"wrote {len(written)} files for {args.id} under {course.root}:")
     for path in written:
         out.print(f"  {path.relative_to(course.root)}")
+    course_option = f"--course {args.course} " if args.course else ""
     out.print(Text(
         f"\nNext: fill in every TODO (docs/writing-an-assignment.md says what each file holds), then run "
-        f"`autograder validate {args.id}`: until it passes it lists what is missing.", style="bold"))
+        f"`autograder {course_option}validate {args.id}`: until it passes it lists what is missing.", style="bold"))
     return Exit.OK
 
 
@@ -387,7 +394,8 @@ def parser() -> argparse.ArgumentParser:
 
     validate = verb("validate", "prove the graders with the reference, the stub and the mutants")
     validate.add_argument("assignments", nargs="*")
-    validate.add_argument("--jobs", "-j", type=int, default=0)
+    validate.add_argument("--jobs", "-j", type=int, default=0,
+                          help="submissions graded at once (default: the number of cores)")
     validate.add_argument("--repeat", type=int, default=1, metavar="N",
                           help="grade the reference and the variants N times with fresh seeds (flakiness)")
     validate.set_defaults(run=cmd_validate)

@@ -192,6 +192,8 @@ def _grader(module: str, name: str) -> str:
 
         def test_{snake(name)}_cases(student, mistakes):
             """{name}: TODO the rule these cases check, as a headline"""
+            if not CASES:  # a grader error until written: validate names it, no submission earns a point
+                raise NotImplementedError("CASES of test_{snake(name)}.py is empty")
             {module} = student.module("{module}")
             for args, want in CASES:
                 call = Call("{name}", *args)
@@ -216,7 +218,7 @@ def _rubric(assignment_id: str, names: list[str]) -> str:
           {snake(name)}:
             title: "TODO: {name}, as the README names the concept"
             points: 1
-            visibility: visible     # visible | hidden | after_due_date
+            visibility: visible     # visible | hidden | after_due_date | after_published
             functions: [{name}]     # what this concept grades (trusted stand-ins elsewhere)
             tests:
               - test_{snake(name)}_cases

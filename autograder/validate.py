@@ -98,7 +98,8 @@ def _expect_losses(mutant: Mutant, result: GradeResult, concepts: set[str]) -> C
         problems.append("gets full marks")
     if result.status == "graded":
         problems += _proportion_and_naming(mutant, result, lost_in, share)
-    lost = f"{share:.0%} in " + ", ".join(lost_in) if lost_in else ""
+    lost = (f"{share:.0%} of the marks: " + ", ".join(
+        f"{c} {scores[c][1] - scores[c][0]:.3g} of {scores[c][1]:.3g}" for c in lost_in)) if lost_in else ""
     return Check("mutant", mutant.name, "loses " + ", ".join(mutant.loses), result, not problems,
                  "; ".join(problems), lost)
 

@@ -107,8 +107,10 @@ def test_new_writes_an_assignment_that_validate_runs_at_once(tmp_path, capsys):
     assert any("solutions/sampling/graders/test_softmax.py: 7 TODOs left" in f for f in files)
     assert any("no mutants" in f for f in files)
     graded = {c.kind: c for c in checks if c.kind != "file"}
-    assert not graded["reference"].ok and not graded["stub"].ok  # the graders are skeletons: both say so
-    assert all(c.result.status == "graded" for c in checks if c.result is not None)  # nothing broke
+    # The skeleton graders say what is missing, and no submission earns a point meanwhile:
+    assert not graded["reference"].ok and not graded["stub"].ok
+    assert "test_softmax_cases: NotImplementedError: CASES of test_softmax.py is empty" in graded["stub"].problem
+    assert all(c.result.score == 0 for c in checks if c.result is not None)
 
 
 def test_public_tests_run_under_plain_pytest_without_a_conftest(tmp_path):

@@ -166,7 +166,7 @@ def test_validate_catches_free_points_a_double_charge_and_a_mistake_it_cannot_na
     assert "do-nothing: returns Counter()" in out and "paid: Counting: no tokens give an empty Counter" in out
     assert "also loses sharing (one mistake is charged in its own concepts only)" in out
     assert "no 'Hint:' line" in out
-    assert "mutant: coin_half 5 / 6 loses coins; lost 17% in coins" in out
+    assert "mutant: coin_half 5 / 6 loses coins; lost 17% of the marks: coins 1 of 1" in out
 
 
 def test_validate_repeat_grades_the_correct_solutions_with_fresh_seeds(tmp_path):

@@ -12,8 +12,7 @@ from itertools import groupby
 from typing import Iterable
 
 from rich import box
-from rich.console import Console
-from rich.padding import Padding
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 
@@ -27,9 +26,22 @@ def _score(got: float, total: float) -> str:
     return f"{got:.4g} / {total:.4g}"
 
 
-def _block(text: str, indent: int = INDENT) -> Padding:
-    """A wrapped, indented block of plain text (no markup is read from it)."""
-    return Padding(Text(text.rstrip()), (0, 0, 0, indent), expand=False)
+class _Block:
+    """A wrapped, indented block of plain text (no markup is read from it), without the
+    trailing spaces ``Padding`` adds to every line (they end up in copied feedback)."""
+
+    def __init__(self, text: str, indent: int):
+        self.text, self.indent = text.rstrip(), indent
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(20, options.max_width - self.indent)
+        for line in Text(self.text).wrap(console, width):
+            line.rstrip()
+            yield Text(" " * self.indent) + line
+
+
+def _block(text: str, indent: int = INDENT) -> _Block:
+    return _Block(text, indent)
 
 
 def _line(left: Text, right: str, style: str = "") -> Table:

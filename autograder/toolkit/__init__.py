@@ -4,7 +4,7 @@ each concept on its own.
 A grader test uses the ``student`` fixture for the student's module and the ``mistakes``
 fixture for the assignment's reference and mutants (both given by the grading plugin)::
 
-    from autograder.toolkit import Call, counter, expect_equal, trusted
+    from autograder.toolkit import Call, expect_equal, sequence, trusted
 
     def test_clipping_one_reference(student, mistakes):
         \"\"\"Clipping: the limit is the largest count in any ONE reference\"\"\"

@@ -75,9 +75,13 @@ def equal(a: Any, b: Any) -> bool:
 def expect_equal(got: Any, want: Any, call: Call, *, rule: str, mistakes: Mistakes | None = None,
                  normalize: Normalize = lambda value: value, same: Same | None = None,
                  notes: list[str] | tuple[str, ...] = (), show: Callable[[Any], str] = describe) -> None:
-    """``got`` (already normalised) must equal ``want``; otherwise fail with evidence, and
-    ask the known mistakes what they answer to ``call`` (their answers pass through
-    ``normalize`` before they are compared with ``same``, ``==`` by default)."""
+    """``got`` must equal ``want``; otherwise fail with evidence, and ask the known
+    mistakes what they answer to ``call``.
+
+    ``got`` is what the grader made of the student's answer (say ``counter(answer, call)``,
+    a plain dict). A mistake's answer is raw (a ``Counter``), so ``normalize`` must make
+    the same of it before ``same`` (``==`` by default) compares the two: pass the same
+    conversion, e.g. ``normalize=dict``. The default leaves answers as they are."""
     same = same or equal
     if same(got, want):
         return
