@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import io
 import os
+import sys
 from pathlib import Path
 from typing import Callable
 
@@ -53,6 +54,18 @@ class Run:
     not run)."""
 
 
+def _forget_other_copies(test_dir: Path) -> None:
+    """Drop grader modules of the same name imported from another folder (another course
+    or checkout with this assignment id): pytest keeps one module per name, and would
+    otherwise run those graders instead of these."""
+    folder = test_dir.resolve()
+    prefix = f"{folder.parent.name}.{folder.name}."
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        if name.startswith(prefix) and path and not Path(path).resolve().is_relative_to(folder):
+            del sys.modules[name]
+
+
 def run_tests(
     test_dir: Path,
     workdir: Path,
@@ -65,6 +78,7 @@ def run_tests(
 ) -> Run:
     if not test_dir.is_dir():
         raise GraderError(f"{test_dir}: no test folder")
+    _forget_other_copies(test_dir)
     session = StudentSession(workdir, limits, sandbox=sandbox, zygote=zygote)
     solution_dir = test_dir.parent if test_dir.name == "graders" else None
     plugin = GradingPlugin(session, seed, timeout_for, solution_dir)

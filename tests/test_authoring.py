@@ -90,21 +90,21 @@ def test_functions_are_names_or_signatures():
 
 def test_new_writes_an_assignment_that_validate_runs_at_once(tmp_path, capsys):
     (tmp_path / "assignments").mkdir()
-    assert main(["--course", str(tmp_path), "new", "sampling", "--module", "sampling",
+    assert main(["--course", str(tmp_path), "new", "draft", "--module", "sampling",
                  "--functions", "softmax(logits, temperature=1.0),top_k(logits, k)", "--classes", "Sampler"]) == 0
     written = capsys.readouterr().out
-    for path in ("assignments/sampling/sampling.py", "assignments/sampling/README.ko.md",
-                 "assignments/sampling/tests/test_sampling_public.py", "solutions/sampling/graders/test_top_k.py",
-                 "solutions/sampling/rubric.yaml", "solutions/sampling/reference/sampling.py"):
+    for path in ("assignments/draft/sampling.py", "assignments/draft/README.ko.md",
+                 "assignments/draft/tests/test_sampling_public.py", "solutions/draft/graders/test_top_k.py",
+                 "solutions/draft/rubric.yaml", "solutions/draft/reference/sampling.py"):
         assert path in written and (tmp_path / path).is_file()
-    assert not list((tmp_path / "solutions/sampling/mutants").glob("*.py"))
-    assert "def softmax(logits, temperature=1.0):" in (tmp_path / "assignments/sampling/sampling.py").read_text()
+    assert not list((tmp_path / "solutions/draft/mutants").glob("*.py"))
+    assert "def softmax(logits, temperature=1.0):" in (tmp_path / "assignments/draft/sampling.py").read_text()
     with pytest.raises(ScaffoldError, match="exists already"):
-        create(tmp_path, "sampling", "sampling", parse_functions("f"))
+        create(tmp_path, "draft", "sampling", parse_functions("f"))
 
-    checks = validate(Course(tmp_path).assignment("sampling"))
+    checks = validate(Course(tmp_path).assignment("draft"))
     files = [c.name for c in checks if c.kind == "file"]
-    assert any("solutions/sampling/graders/test_softmax.py: 7 TODOs left" in f for f in files)
+    assert any("solutions/draft/graders/test_softmax.py: 7 TODOs left" in f for f in files)
     assert any("no mutants" in f for f in files)
     graded = {c.kind: c for c in checks if c.kind != "file"}
     # The skeleton graders say what is missing, and no submission earns a point meanwhile:

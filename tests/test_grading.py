@@ -155,3 +155,10 @@ def test_one_process_grades_assignments_whose_grader_files_share_names(tmp_path)
     loaded = Course(course)
     assert grade(loaded.assignment("one"), answer).score == 0
     assert grade(loaded.assignment("two"), answer).score == 1
+    # Another course (another checkout, another term) with an assignment "one" of its own:
+    other = tmp_path / "other"
+    shutil.copytree(course, other)
+    (other / "solutions/one/graders/test_same.py").write_text(
+        (other / "solutions/two/graders/test_same.py").read_text())
+    assert grade(Course(other).assignment("one"), answer).score == 1
+    assert grade(loaded.assignment("one"), answer).score == 0

@@ -309,3 +309,29 @@ def test_a_diagnosis_runs_only_the_mistakes_that_can_change_the_function(tmp_pat
     assert {m.name for m in library._candidates("m.py", "g")} == {"helper_wrong", "patches_at_import"}
     assert {m.name for m in library._candidates("m.py", "f")} == {"f_wrong", "patches_at_import"}
     assert library.diagnose(Call("g", 1), 6).mistake == "helper_wrong"
+
+
+def test_a_failure_about_a_property_says_what_was_observed_in_its_own_words():
+    from autograder.feedback.text import evidence_text
+    from autograder.toolkit import fail
+
+    evidence = fail("the gradient is summed over every pass", "encoder(x).sum().backward()", "a zero gradient",
+                    "the summed gradient", says="left the layer with").evidence
+    assert evidence_text(evidence).splitlines()[0] == (
+        "encoder(x).sum().backward() left the layer with a zero gradient, expected the summed gradient.")
+
+
+def test_a_seeded_call_is_shown_as_typed_and_copies_keep_the_state():
+    import copy
+    import random
+
+    from autograder.toolkit import Seeded, SeededRandom, seeded_generator
+
+    rng = SeededRandom(7)
+    rng.random()
+    twin = copy.deepcopy(rng)
+    assert twin.random() == rng.random() and twin.seed_value == 7
+    call = Seeded(None, "make_sop_examples", [["a"]], SeededRandom(3), generator=seeded_generator(5))
+    assert str(call) == ("make_sop_examples([['a']], random.Random(3), "
+                         "generator=torch.Generator().manual_seed(5))")
+    assert random.Random(3).random() == SeededRandom(3).random()

@@ -33,7 +33,9 @@ What each piece is for:
   process, reached by callback) for a block, so one mistake costs its own concept once.
 - :func:`expect_unchanged` / :func:`call_watching` catch arguments changed in place.
 - :func:`expect_rate` and :func:`acceptance` check random behaviour with a stated
-  false-failure probability.
+  false-failure probability; a :class:`Seeded` call re-makes its :class:`SeededRandom` /
+  :func:`seeded_generator` arguments in the student process, so the student's code and the
+  known mistakes flip the same coins.
 - ``record(name, data)`` (a fixture) attaches JSON data to the test for pictures.
 - :mod:`~autograder.toolkit.memo` keeps an expensive outcome (a trained model's
   translations) for the same code and secret seed, within one grading process.
@@ -47,11 +49,12 @@ from . import memo
 from .mistakes import Mistakes
 from .stats import FALSE_FAILURE, acceptance, expect_rate
 from .trusted import call_watching, expect_unchanged, trusted
+from .seeded import Seeded, SeededRandom, seeded_generator
 from .values import Call, counter, describe, instance, integer, number, sequence, sizes
 
 __all__ = [
-    "FALSE_FAILURE", "Call", "CheckFailed", "Mistakes", "acceptance", "call_watching", "close", "counter",
-    "describe", "expect_close", "expect_equal", "expect_numbers_close", "expect_raises", "expect_rate",
-    "expect_tensor_close", "expect_unchanged", "fail", "first_difference", "instance", "integer", "memo", "number", "sequence",
-    "sizes", "trusted",
+    "FALSE_FAILURE", "Call", "CheckFailed", "Mistakes", "Seeded", "SeededRandom", "acceptance", "call_watching",
+    "close", "counter", "describe", "expect_close", "expect_equal", "expect_numbers_close", "expect_raises",
+    "expect_rate", "expect_tensor_close", "expect_unchanged", "fail", "first_difference", "instance", "integer",
+    "memo", "number", "seeded_generator", "sequence", "sizes", "trusted",
 ]

@@ -36,13 +36,15 @@ class CheckFailed(AssertionError):
 
 
 def fail(rule: str, call: Call | str = "", observed: str = "", expected: str = "", *,
-         notes: list[str] | tuple[str, ...] = (), diagnosis: Diagnosis | None = None) -> CheckFailed:
+         notes: list[str] | tuple[str, ...] = (), diagnosis: Diagnosis | None = None,
+         says: str = "returned") -> CheckFailed:
     """A failure to ``raise`` for checks the helpers below do not cover (a property of
     the answer rather than the answer itself); ``diagnosis`` may come from
-    :meth:`Mistakes.recognise`."""
+    :meth:`Mistakes.recognise`; ``says`` is the verb between the call and what was
+    observed ("has gradient", "called the layer with")."""
     trusted = list(call.trusted) if isinstance(call, Call) else []
     return CheckFailed(Evidence(rule=rule, call=str(call), observed=observed, expected=expected,
-                                diagnosis=diagnosis, notes=list(notes), trusted=trusted))
+                                diagnosis=diagnosis, notes=list(notes), trusted=trusted, says=says))
 
 
 def close(got: float, want: float, rel_tol: float = REL_TOL, abs_tol: float = ABS_TOL) -> bool:

@@ -5,7 +5,7 @@ calls run in the sandboxed child. Every random input is built from the secret-se
 ``rng`` fixture (torch inputs through a ``torch.Generator`` seeded from it).
 
 Random functions get their randomness as an argument (``generator`` / ``rng``). A
-generator cannot cross to the student process, so a :class:`Seeded` call holds the
+generator cannot cross to the student process, so a toolkit :class:`Seeded` call holds the
 grader's own ``torch.Generator().manual_seed(s)`` / ``random.Random(s)`` and, when it
 runs, hands the student a twin made in the student's process with the same seed. The
 known mistakes (run here by the toolkit) get deep copies of the grader's: a mistake draws
@@ -26,7 +26,9 @@ import sys
 import pytest
 import torch
 
-from autograder.toolkit import Call, describe, fail, integer, sequence
+from autograder.toolkit import (
+    Seeded, SeededRandom, describe, fail, integer, seeded_generator, sequence,
+)
 
 MODULE = "pretraining"
 # mask_tokens inputs: word ids in [LOW, MASK_ID), so every outcome of a selected position
@@ -52,61 +54,6 @@ def a6():
 
 
 # ---- seeded calls ------------------------------------------------------------------------
-
-class SeededGenerator(torch.Generator):
-    """``torch.Generator().manual_seed(seed)``, shown as such in a call."""
-
-    def __new__(cls, seed: int):
-        generator = super().__new__(cls)
-        generator.manual_seed(seed)
-        return generator
-
-    def __init__(self, seed: int):
-        pass
-
-    def __repr__(self) -> str:
-        return f"torch.Generator().manual_seed({self.initial_seed()})"
-
-
-class SeededRandom(random.Random):
-    """``random.Random(seed)``, shown as such in a call."""
-
-    def __init__(self, seed: int = 0):
-        super().__init__(seed)
-        self.seed_value = seed
-
-    def __repr__(self) -> str:
-        return f"random.Random({self.seed_value})"
-
-    def __deepcopy__(self, memo) -> SeededRandom:
-        twin = SeededRandom(self.seed_value)
-        twin.setstate(self.getstate())
-        return twin
-
-
-class Seeded(Call):
-    """A call whose seeded generators are re-made in the student's process when it runs."""
-
-    def __init__(self, student, function: str, *args, **kwargs):
-        super().__init__(function, *args, **kwargs)
-        self.student = student
-
-    def _twin(self, value):
-        if isinstance(value, SeededGenerator):
-            return self.student.module("torch").Generator().manual_seed(value.initial_seed())
-        if isinstance(value, SeededRandom):
-            return self.student.module("random").Random(value.seed_value)
-        return value
-
-    def run(self, module):
-        saved = self.args, self.kwargs
-        self.args = tuple(self._twin(v) for v in saved[0])
-        self.kwargs = {k: self._twin(v) for k, v in saved[1].items()}
-        try:
-            return super().run(module)
-        finally:
-            self.args, self.kwargs = saved
-
 
 def seed_from(rng: random.Random) -> int:
     return rng.randrange(2**31)
@@ -152,7 +99,7 @@ def mask_call(student, ids, special, p: float | None, seed: int | None) -> Seede
     if p is not None:
         kwargs["mlm_probability"] = p
     if seed is not None:
-        kwargs["generator"] = SeededGenerator(seed)
+        kwargs["generator"] = seeded_generator(seed)
     return Seeded(student, "mask_tokens", ids, special, **kwargs)
 
 

@@ -3,7 +3,7 @@
 Every sentence is unique (sentence j of document d starts with the token 'd<d>s<j>'), so a
 B sentence tells which document it came from. The student's ``rng`` is a ``random.Random``
 made in the student process with the seed shown in the call; the known mistakes get the
-grader's twin of it (``a6.Seeded``), so they flip the same coins.
+grader's twin of it (the toolkit's ``Seeded``), so they flip the same coins.
 """
 
 from __future__ import annotations
