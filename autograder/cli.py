@@ -159,6 +159,8 @@ def cmd_grade(args: argparse.Namespace, course: Course) -> int:
     results = [r for r in results if r.status != SKIPPED]
     if args.resume:
         err.print(f"--resume: {len(skipped)} of {len(sources)} already graded, skipped")
+    if args.html:
+        _write_html(results, Path(args.html), args.audience, course)
     if not args.json:
         if len(results) == 1 or args.details:
             for result in results:
@@ -276,11 +278,27 @@ def cmd_show(args: argparse.Namespace, course: Course) -> int:
         results = gradebook.results(args.assignment, args.student)
         if not results:
             _nothing_matches(gradebook, args.assignment, args.student, location)
+    if args.html:
+        newest = {(r.assignment, r.student): r for r in results}  # attempts come oldest first
+        _write_html(list(newest.values()), Path(args.html), args.audience, course)
     if args.student:
         for result in results:
             render_result(out, result)
     render_batch(out, results, title=f"gradebook {describe(location)}: {len(results)} attempt(s)")
     return Exit.OK
+
+
+def _write_html(results: list[GradeResult], folder: Path, audience: str, course: Course) -> None:
+    """One self-contained page per attempt and an index per assignment, under ``folder``."""
+    from .feedback.html import write_reports
+
+    written = 0
+    for assignment_id in sorted({r.assignment for r in results}):
+        due = course.assignment(assignment_id).due if assignment_id in course.assignment_ids() else None
+        written += len(write_reports([r for r in results if r.assignment == assignment_id], folder,
+                                     audience=audience, due=due))
+    err.print(f"wrote {written} HTML page(s) for {audience}s under {folder}/ (index.html per assignment is "
+              "for instructors)")
 
 
 def cmd_export(args: argparse.Namespace, course: Course) -> int:
@@ -388,6 +406,12 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument("--resume", action="store_true",
                        help="skip submissions whose content these graders already graded into the gradebook")
     grade.add_argument("--student", help="the student's name when grading one submission")
+    html_help = ("write one self-contained HTML report per submission to DIR/<assignment>/<student>.html, and an "
+                 "index.html per assignment (for instructors)")
+    audience_help = ("student (default): hidden checks left out, after_due_date ones until the due date; "
+                     "instructor: everything, marked")
+    grade.add_argument("--html", metavar="DIR", help=html_help)
+    grade.add_argument("--audience", choices=("student", "instructor"), default="student", help=audience_help)
     grade.add_argument("--require-sandbox", action=argparse.BooleanOptionalAction, default=bool(os.environ.get("CI")),
                        help="refuse to grade without namespaces and seccomp (default: on when $CI is set)")
     grade.set_defaults(run=cmd_grade)
@@ -427,6 +451,9 @@ def parser() -> argparse.ArgumentParser:
     show.add_argument("assignment", nargs="?")
     show.add_argument("--student")
     show.add_argument("--gradebook", help=gradebook_help)
+    show.add_argument("--html", metavar="DIR", help=html_help.replace("per submission", "per student (their latest "
+                                                                                        "attempt)"))
+    show.add_argument("--audience", choices=("student", "instructor"), default="student", help=audience_help)
     show.set_defaults(run=cmd_show)
 
     export = verb("export", "export the latest score per student and assignment as CSV")

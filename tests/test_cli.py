@@ -217,3 +217,19 @@ def test_try_shows_what_a_student_with_a_known_mistake_reads():
     assert reference.returncode == 0 and "6 / 6" in reference.stdout
     unknown = autograder("try", "toy", "nosuch")
     assert unknown.returncode == 2 and "subtracts" in unknown.stderr
+
+
+def test_grade_and_show_write_html_reports_without_hidden_checks(tmp_path):
+    """--html: a page per student; the toy's hidden 'scale' checks are not on the student's
+    page, and are on the instructor's."""
+    reference = TEST_COURSE / "solutions/toy/reference"
+    book = str(tmp_path / "gb.db")
+    run = autograder("grade", "toy", str(reference), "--student", "ada", "--gradebook", book,
+                     "--html", str(tmp_path / "pages"))
+    assert run.returncode == 0, run.stderr
+    page = (tmp_path / "pages/toy/ada.html").read_text()
+    assert "add: random integers" in page and "scale: multiplies every value" not in page
+    assert (tmp_path / "pages/toy/index.html").is_file()
+    run = autograder("show", "toy", "--gradebook", book, "--html", str(tmp_path / "staff"), "--audience", "instructor")
+    assert run.returncode == 0, run.stderr
+    assert "scale: multiplies every value" in (tmp_path / "staff/toy/ada.html").read_text()
