@@ -50,7 +50,7 @@ from .results import Evidence, GradeResult, TestResult
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 FILENAME = "gradebook.db"
 ENVIRONMENT_VARIABLE = "AUTOGRADER_GRADEBOOK"
 BUSY_TIMEOUT_SECONDS = 60
@@ -101,12 +101,13 @@ tests = Table(
     Column("duration", Float, nullable=False),
     Column("data", JSON, nullable=False),
     Column("evidence", JSON, nullable=True),
+    Column("lecture", Text, nullable=False, server_default=""),
 )
 
 _ATTEMPT_FIELDS = ("assignment", "student", "submission", "content_hash", "grader_hash", "status", "score",
                    "max_score", "output", "execution_time", "seed", "sandbox", "started_at", "finished_at")
 _TEST_FIELDS = ("test", "name", "concept", "concept_title", "status", "score", "max_score", "output", "visibility",
-                "duration", "data")
+                "duration", "data", "lecture")
 
 
 class GradebookError(Exception):
@@ -455,7 +456,7 @@ def _migrate_1_to_2(connection: Connection) -> None:
         if data.get("tests"):
             connection.execute(insert(version_2_tests), [
                 {"attempt_id": attempt_id, "position": position,
-                 **{k: test.get(k, {} if k == "data" else "") for k in _TEST_FIELDS}}
+                 **{k: test.get(k, {} if k == "data" else "") for k in _TEST_FIELDS if k != "lecture"}}
                 for position, test in enumerate(data["tests"])
             ])
     # Native DROP COLUMN (SQLite >= 3.35): a table rebuild would cascade-delete the tests.
@@ -475,11 +476,16 @@ def _version_2_tests() -> Table:
     shape = MetaData()
     Table("attempts", shape, Column("id", Integer, primary_key=True))  # referenced, never created here
     columns = [Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable)
-               for c in tests.columns if c.name != "evidence"]
+               for c in tests.columns if c.name not in ("evidence", "lecture")]
     return Table("tests", shape, *columns,
                  ForeignKeyConstraint(["attempt_id"], ["attempts.id"], ondelete="CASCADE"))
 
 
-MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
+def _migrate_3_to_4(connection: Connection) -> None:
+    """Version 4 keeps the lecture section of each test's concept; earlier tests have none."""
+    connection.execute(text("ALTER TABLE tests ADD COLUMN lecture TEXT NOT NULL DEFAULT ''"))
+
+
+MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4}
 """``MIGRATIONS[n]`` takes a gradebook from schema ``n`` to ``n + 1``, inside the caller's
 write transaction."""

@@ -104,6 +104,8 @@ class TestResult:
     duration: float
     data: dict = dataclasses.field(default_factory=dict)
     evidence: Evidence | None = None
+    lecture: str = ""
+    """The lecture section that teaches the test's concept ("6강 BLEU score [19:30]")."""
     grader_error: str = ""
     """Why the graders broke (status ``error``): for the instructor, never rendered for a
     student nor stored with the student's feedback."""

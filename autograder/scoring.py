@@ -48,6 +48,7 @@ def score_verdicts(verdicts: list[Verdict], rubric: Rubric) -> list[TestResult]:
                 duration=round(verdict.duration, 4),
                 data=verdict.data,
                 evidence=verdict.evidence,
+                lecture=concept.lecture,
                 grader_error=verdict.grader_error,
             ))
     _say_where_trusted_versions_stood_in(results, verdicts, rubric)

@@ -134,6 +134,9 @@ class Concept:
     functions: tuple[str, ...] = ()
     """The student functions this concept grades: where another concept's test ran with a
     correct version of one of them, its feedback says whether the student's own passes."""
+    lecture: str = ""
+    """The lecture section that teaches the concept ("6강 BLEU score [19:30]"), shown to a
+    student who lost points in it."""
 
     def matches(self, test_name: str) -> bool:
         return any(fnmatch.fnmatchcase(test_name, pattern) for pattern in self.tests)
@@ -191,7 +194,7 @@ class Rubric:
             if not isinstance(body, dict):
                 raise fields.fail(f"concepts.{concept_id}", "must be a mapping")
             sub = _Fields(path, body, f"concepts.{concept_id}.")
-            sub.only({"title", "points", "visibility", "tests", "timeout", "requires", "functions"})
+            sub.only({"title", "points", "visibility", "tests", "timeout", "requires", "functions", "lecture"})
             tests = sub.get("tests", list, check=lambda v: v and all(_is_test_entry(t) for t in v),
                             need="a non-empty list of test name patterns, {pattern: weight} or {pattern: "
                                  "{weight, requires, visibility}} entries")
@@ -212,6 +215,7 @@ class Rubric:
                 weights=tuple(weights),
                 rules=tuple(rules),
                 functions=functions,
+                lecture=sub.get("lecture", str, ""),
                 timeout=float(sub.get("timeout", (int, float), 0, check=lambda v: v >= 0, need="a positive number")) or None,
             ))
         return cls(path=path, title=title, default_timeout=default_timeout, concepts=tuple(concepts))

@@ -28,6 +28,28 @@ def test_partial_credit_is_per_concept(grade_toy, submission):
     assert result.concept_scores() == {"addition": (2, 2), "scaling": (2, 3), "callbacks": (1, 1)}
 
 
+def test_a_concept_with_lost_points_names_its_lecture_everywhere(grade_toy, submission):
+    import io
+
+    from rich.console import Console
+
+    from autograder.feedback.gradescope import to_gradescope
+    from autograder.feedback.html import render_report
+    from autograder.feedback.terminal import render_result
+
+    result = grade_toy(submission(REFERENCE_TOY.replace("return a + b", "return a - b")))
+    assert {t.lecture for t in result.tests if t.concept == "addition"} == {"1강 Addition [00:00]"}
+    terminal = io.StringIO()
+    render_result(Console(file=terminal, width=80), result)
+    assert "Review: 1강 Addition [00:00]" in terminal.getvalue()
+    assert "addition: 0 / 2 (review: 1강 Addition [00:00])" in to_gradescope(result)["output"]
+    assert "Review: 1강 Addition [00:00]" in render_report(result)
+    full = grade_toy(submission(REFERENCE_TOY, name="full"))  # nothing lost, nothing to review
+    terminal = io.StringIO()
+    render_result(Console(file=terminal, width=80), full)
+    assert "Review" not in terminal.getvalue() and "Review" not in render_report(full)
+
+
 def test_hidden_inputs_change_between_runs(grade_toy, submission):
     folder = submission(REFERENCE_TOY.replace("return a + b", "print(a, b)\n    return a + b"))
     first, second = grade_toy(folder), grade_toy(folder)

@@ -7,7 +7,7 @@ rejected or failed submission's 0 is not a graded 0), ``student``, and per faile
 ``evidence`` (the call, observed, expected, the rule and the diagnosis as data; ``output``
 stays the text made from it), and ``graders_broke: true`` on a test whose check broke in
 the graders' own code (Gradescope's status for it is ``failed``; nothing it says is the
-student's fault).
+student's fault), and ``lecture``: the lecture section that teaches the test's concept.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ def to_gradescope(result: GradeResult) -> dict[str, Any]:
                 # failed there and flagged here (the attempt's status is then "error").
                 "status": "failed" if test.status == "error" else test.status,
                 **({"graders_broke": True} if test.status == "error" else {}),
+                **({"lecture": test.lecture} if test.lecture else {}),
                 "output": test.output,
                 "visibility": test.visibility,
                 "tags": [test.concept],
@@ -59,6 +60,8 @@ def _output(result: GradeResult) -> str:
 
 def _summary(result: GradeResult) -> str:
     lines = [f"{result.score:g} / {result.max_score:g} points"]
+    lectures = {test.concept: test.lecture for test in result.tests}
     for concept, (got, total) in result.concept_scores().items():
-        lines.append(f"  {concept}: {got:.4g} / {total:.4g}")
+        review = f" (review: {lectures[concept]})" if lectures.get(concept) and got < total - 1e-9 else ""
+        lines.append(f"  {concept}: {got:.4g} / {total:.4g}{review}")
     return "\n".join(lines)

@@ -98,6 +98,8 @@ class _Concept:
     tests: list[_Test]
     incomplete: bool
     """A check of it broke in the graders: its points are not final."""
+    lecture: str = ""
+    """Where the lecture teaches it, shown when points were lost."""
 
     @property
     def full(self) -> bool:
@@ -166,7 +168,7 @@ def _concepts(tests: Iterable[TestResult], instructor: bool) -> list[_Concept]:
         concepts.append(_Concept(
             id=concept, title=members[0].concept_title,
             got=sum(t.score for t in members), total=sum(t.max_score for t in members),
-            tests=views, incomplete=any(t.status == "error" for t in members),
+            tests=views, incomplete=any(t.status == "error" for t in members), lecture=members[0].lecture,
         ))
     return concepts
 

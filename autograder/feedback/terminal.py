@@ -74,6 +74,8 @@ def render_result(console: Console, result: GradeResult) -> None:
             title.append(f" ({tests[0].visibility.replace('_', ' ')})", style="dim")
         console.print()
         console.print(_line(title, _score(got, total), style))
+        if tests[0].lecture and got < total - 1e-9:
+            console.print(_block(f"Review: {tests[0].lecture}", 2))
         width = max(len(_points(t)) for t in tests)
         for test in tests:
             _render_test(console, test, width)
