@@ -15,6 +15,11 @@ What a page shows is decided here, not in the templates:
   ``after_due_date`` ones until the due date has passed. One line says that some checks
   are hidden. The instructor's page shows everything and marks what students do not see.
 - Everything is escaped (jinja2 autoescape): students' printed output is untrusted text.
+- A passed or failed check whose data holds a record :mod:`.pictures` can draw (A2's
+  attention matrix) shows it as an inline SVG in a ``<figure>``. That SVG is the one piece
+  of markup not escaped by the template: it is built by our own code from numbers, with
+  every string in it escaped by matplotlib's SVG writer, and marked safe only then. A
+  check left out of a student's page takes its pictures with it.
 """
 
 from __future__ import annotations
@@ -29,8 +34,10 @@ from typing import Any, Iterable, Sequence
 from urllib.parse import quote
 
 import jinja2
+from markupsafe import Markup
 
 from ..results import GRADED, GradeResult, TestResult
+from .pictures import pictures_for
 
 __all__ = ["AUDIENCES", "past_due", "render_index", "render_report", "safe_file_name", "write_reports"]
 
@@ -87,6 +94,8 @@ class _Test:
     """What students do not see of it (instructor pages only), or ""."""
     printed: str
     """What the student's code printed, shown beside the evidence (it is not part of it)."""
+    pictures: list[tuple[str, Markup]] = dataclasses.field(default_factory=list)
+    """(caption, inline ``<svg>``) drawn from the test's data (see :mod:`.pictures`)."""
 
 
 @dataclasses.dataclass
@@ -156,6 +165,15 @@ def _printed(test: TestResult) -> str:
     return printed.rstrip()
 
 
+def _pictures(test: TestResult) -> list[tuple[str, Markup]]:
+    """The test's pictures, for a passed or failed test (an ``error`` one's data is not to
+    be trusted: the graders broke while making it). The SVG is marked safe here, after
+    :func:`.pictures.pictures_for` built it; the caption stays text, escaped by the template."""
+    if test.status not in ("passed", "failed"):
+        return []
+    return [(caption, Markup(svg)) for caption, svg in pictures_for(test)]
+
+
 def _concepts(tests: Iterable[TestResult], instructor: bool) -> list[_Concept]:
     """The tests grouped by concept, in the rubric's order."""
     grouped: dict[str, list[TestResult]] = {}
@@ -164,7 +182,7 @@ def _concepts(tests: Iterable[TestResult], instructor: bool) -> list[_Concept]:
     concepts = []
     for concept, members in grouped.items():
         views = [_Test(t, VISIBILITY_LABELS.get(t.visibility, t.visibility) if instructor and t.visibility != "visible"
-                       else "", _printed(t)) for t in members]
+                       else "", _printed(t), _pictures(t)) for t in members]
         concepts.append(_Concept(
             id=concept, title=members[0].concept_title,
             got=sum(t.score for t in members), total=sum(t.max_score for t in members),
