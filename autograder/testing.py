@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import random
 import time
 import traceback
@@ -54,6 +55,10 @@ GRADERS_FAULT = ("Grading failed — not your fault; your instructor has been to
 
 log = logging.getLogger(__name__)
 
+_LIBRARIES = tuple(str(folder) + os.sep for folder in (Path(__file__).resolve().parent,
+                                                       Path(pytest.__file__).resolve().parents[1]))
+"""Frames in the framework or in installed libraries: a grader error names the grader's own line."""
+
 STUDENTS_FAULTS = (CheckFailed, StudentError, AssertionError, pytest.fail.Exception, pytest.skip.Exception)
 """What may cost a student points: a check that failed, or the student's code itself."""
 
@@ -67,8 +72,7 @@ def fault_summary(exc: BaseException) -> str:
     """``NameError: name 'x' is not defined (test_vocab.py:42)``: the exception and the
     innermost grader frame, for the instructor (never shown to a student)."""
     frames = traceback.extract_tb(exc.__traceback__)
-    where = next((f for f in reversed(frames) if "/site-packages/" not in f.filename
-                  and "/autograder/" not in f.filename.replace("\\", "/")), frames[-1] if frames else None)
+    where = next((f for f in reversed(frames) if not f.filename.startswith(_LIBRARIES)), frames[-1] if frames else None)
     place = f" ({Path(where.filename).name}:{where.lineno})" if where is not None else ""
     return f"{type(exc).__name__}: {exc}"[:500] + place
 
