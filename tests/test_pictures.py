@@ -222,3 +222,16 @@ def test_matplotlib_is_loaded_only_to_draw_and_leaves_no_figure_open():
     before = pyplot.get_fignums()
     assert attention_svg(record()) is not None
     assert pyplot.get_fignums() == before
+
+
+def test_masked_attention_crosses_out_what_the_mask_forbids():
+    from autograder.feedback.pictures import masked_attention_svg
+
+    record = {"source": ["k0", "k1", "k2"], "output": ["q0", "q1"], "weights": [[1.0, 0.0, 0.0], [0.5, 0.5, 0.0]],
+              "allowed": [[True, False, False], [True, True, False]]}
+    svg = masked_attention_svg(record)
+    assert svg is not None and svg.startswith("<svg") and "k2" in svg and "q1" in svg
+    assert "Crossed-out cells are masked" in svg
+    for broken in ({**record, "allowed": [[True, False, False]]}, {**record, "allowed": [[1, 0, 0], [1, 1, 0]]},
+                   {**record, "allowed": None}, {k: v for k, v in record.items() if k != "allowed"}):
+        assert masked_attention_svg(broken) is None

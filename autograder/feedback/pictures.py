@@ -46,7 +46,7 @@ from typing import Any, Callable
 
 from ..results import TestResult
 
-__all__ = ["CAPTIONS", "PICTURES", "attention_svg", "pictures_for"]
+__all__ = ["CAPTIONS", "PICTURES", "attention_svg", "masked_attention_svg", "pictures_for"]
 
 MAX_OUTPUT_TOKENS = 40
 """Rows of an attention matrix drawn at most (the A2 grader keeps 20); more is not drawn."""
@@ -188,6 +188,7 @@ def _scoped(svg: str, *names: str) -> str:
 
 
 ATTENTION_TITLE = "Your model's attention on a held-out date"
+MASKED_TITLE = "Your attention weights under the mask"
 
 
 def attention_svg(record: Any) -> str | None:
@@ -198,6 +199,37 @@ def attention_svg(record: Any) -> str | None:
     if matrix is None:
         return None
     source, output, rows = matrix
+    crossed = [(r, c) for r in range(len(output)) for c in range(len(source)) if rows[r][c] is None]
+    blanks = " Crossed-out cells have no weight." if crossed else ""
+    label = (f"Heatmap: {len(output)} output tokens by {len(source)} source tokens; each cell is how much "
+             f"attention the model paid to a source token while writing an output token.{blanks}")
+    return _heatmap(rows, output, source, crossed, ATTENTION_TITLE, "source tokens (what the model reads)",
+                    "output tokens (what it wrote)", label)
+
+
+def masked_attention_svg(record: Any) -> str | None:
+    """The ``masked_attention`` record (an ``attention`` record whose labels are query and
+    key positions, plus ``allowed``: one row of booleans per query, False where the mask
+    forbids the key) as a heatmap with every forbidden cell crossed out: a correct
+    attention is exactly 0 (dark) under every cross."""
+    matrix = _attention_matrix(record)
+    allowed = record.get("allowed") if isinstance(record, dict) else None
+    if matrix is None or not isinstance(allowed, list) or len(allowed) != len(matrix[1]):
+        return None
+    keys, queries, rows = matrix
+    if not all(isinstance(row, list) and len(row) == len(keys) and all(isinstance(x, bool) for x in row)
+               for row in allowed):
+        return None
+    crossed = [(r, c) for r in range(len(queries)) for c in range(len(keys)) if not allowed[r][c]]
+    label = (f"Heatmap: {len(queries)} queries by {len(keys)} keys; each cell is the weight a query gives a key. "
+             "Crossed-out cells are masked: their weight should be exactly 0.")
+    return _heatmap(rows, queries, keys, crossed, MASKED_TITLE, "keys", "queries", label)
+
+
+def _heatmap(rows: list[list[float | None]], down: list[str], across: list[str], crossed: list[tuple[int, int]],
+             title: str, xlabel: str, ylabel: str, label: str) -> str | None:
+    """Rows of weights as a 0..1 heatmap (labels down and across), ``crossed`` cells
+    crossed out, as an inline ``<svg>`` described by ``label``."""
     import numpy as np
     import matplotlib
     if "matplotlib.pyplot" not in sys.modules:
@@ -209,7 +241,7 @@ def attention_svg(record: Any) -> str | None:
     low, high = values.min(), values.max()
     below, above = bool(low is not np.ma.masked and low < 0), bool(high is not np.ma.masked and high > 1)
     extend = "both" if below and above else "min" if below else "max" if above else "neither"
-    n_out, n_src = len(output), len(source)
+    n_out, n_src = len(down), len(across)
     width = min(11.0, 2.4 + 0.42 * n_src)
     height = min(11.0, 1.5 + 0.3 * n_out)
     with _lock, matplotlib.rc_context(_RC), warnings.catch_warnings():
@@ -220,22 +252,21 @@ def attention_svg(record: Any) -> str | None:
             cmap = matplotlib.colormaps["viridis"].resampled(COLOR_LEVELS)
             mesh = ax.pcolormesh(values, cmap=cmap, vmin=0.0, vmax=1.0, edgecolors="white", linewidth=0.6)
             mesh.set_clip_on(False)
-            blank = [(r, c) for r in range(n_out) for c in range(n_src) if rows[r][c] is None]
-            if blank:
-                lines = [[(c + 0.2, r + 0.2), (c + 0.8, r + 0.8)] for r, c in blank]
-                lines += [[(c + 0.2, r + 0.8), (c + 0.8, r + 0.2)] for r, c in blank]
+            if crossed:
+                lines = [[(c + 0.2, r + 0.2), (c + 0.8, r + 0.8)] for r, c in crossed]
+                lines += [[(c + 0.2, r + 0.8), (c + 0.8, r + 0.2)] for r, c in crossed]
                 ax.add_collection(LineCollection(lines, colors="#8c959f", linewidths=0.8, clip_on=False))
             ax.set_xlim(0, n_src)
-            ax.set_ylim(n_out, 0)  # the first output token on top
-            ax.set_xticks(np.arange(n_src) + 0.5, source, rotation=45 if n_src > 4 else 0,
+            ax.set_ylim(n_out, 0)  # the first row on top
+            ax.set_xticks(np.arange(n_src) + 0.5, across, rotation=45 if n_src > 4 else 0,
                           ha="right" if n_src > 4 else "center", rotation_mode="anchor", parse_math=False)
-            ax.set_yticks(np.arange(n_out) + 0.5, output, parse_math=False)
+            ax.set_yticks(np.arange(n_out) + 0.5, down, parse_math=False)
             ax.tick_params(length=0)
             for spine in ax.spines.values():
                 spine.set_visible(False)
-            ax.set_xlabel("source tokens (what the model reads)")
-            ax.set_ylabel("output tokens (what it wrote)")
-            ax.set_title(ATTENTION_TITLE, fontsize=10)
+            ax.set_xlabel(xlabel)
+            ax.set_ylabel(ylabel)
+            ax.set_title(title, fontsize=10)
             ax.set_aspect("equal")
             bar = fig.colorbar(mesh, ax=ax, extend=extend, shrink=min(1.0, max(0.5, n_out / 12)), aspect=15)
             bar.set_label("attention weight")
@@ -249,14 +280,12 @@ def attention_svg(record: Any) -> str | None:
             fig.savefig(text, format="svg", metadata={"Date": None, "Creator": None})
         finally:
             fig.clear()  # not registered with pyplot: nothing else holds it
-    blanks = " Crossed-out cells have no weight." if blank else ""
-    label = (f"Heatmap: {n_out} output tokens by {n_src} source tokens; each cell is how much attention "
-             f"the model paid to a source token while writing an output token.{blanks}")
     return _inline(text.getvalue(), label)
 
 
 PICTURES: dict[str, Callable[[Any], str | None]] = {
     "attention": attention_svg,
+    "masked_attention": masked_attention_svg,
 }
 """A test's record name -> a function drawing it as an inline ``<svg>`` (None: not drawable)."""
 
@@ -265,6 +294,9 @@ CAPTIONS: dict[str, str] = {
                   "of that date; the brighter a cell, the more attention the model paid to that word while "
                   "writing that token. A model that learned to align looks at the day, month and year words "
                   "in turn. A crossed-out cell, if any, had no weight recorded."),
+    "masked_attention": ("Your weights for the batch row and head of this check that the mask hides most "
+                         "of: each row a query, each column a key. The mask forbids the crossed-out cells, so they must be exactly "
+                         "0 (the darkest colour), and each row's other weights sum to 1."),
 }
 """What a picture shows, in a sentence or three for its ``<figcaption>``."""
 

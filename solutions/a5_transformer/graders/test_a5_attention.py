@@ -50,9 +50,29 @@ def sdpa_call(a5, q, k, v, mask=None, mask_text=None):
     return a5.Shown(text, "scaled_dot_product_attention", *args)
 
 
-def check_against_oracle(a5, tf, mistakes, q, k, v, mask, rule, mask_text=None, notes=()):
+def masked_attention(weights, mask, lq, lk):
+    """The student's weights for the batch row and head the mask hides most of, beside what
+    the mask allows, as plain data for a picture; None unless the weights have the mask's
+    shape (they are graded by the check, not here)."""
+    if not isinstance(weights, torch.Tensor) or not weights.is_floating_point():
+        return None
+    allowed = mask.expand(*weights.shape[:-2], lq, lk) if weights.dim() >= mask.dim() else None
+    if allowed is None or tuple(weights.shape[-2:]) != (lq, lk):
+        return None
+    allowed, weights = allowed.reshape(-1, lq, lk), weights.reshape(-1, lq, lk)
+    most = int(allowed.sum(dim=(1, 2)).argmin())
+    first, allowed = weights[most].double(), allowed[most]
+    return {"source": [f"k{j}" for j in range(lk)], "output": [f"q{i}" for i in range(lq)],
+            "weights": [[round(float(x), 4) if math.isfinite(x) else None for x in row] for row in first.tolist()],
+            "allowed": [[bool(x) for x in row] for row in allowed.tolist()]}
+
+
+def check_against_oracle(a5, tf, mistakes, q, k, v, mask, rule, mask_text=None, notes=(), record=None):
     call = sdpa_call(a5, q, k, v, mask, mask_text)
     out, weights = a5.pair(call.run(tf), call)
+    picture = masked_attention(weights, mask, q.size(-2), k.size(-2)) if record is not None else None
+    if picture is not None:
+        record("masked_attention", picture)
     want_out, want_w = oracle(q, k, v, mask)
     a5.expect_part(weights, want_w, call.part("[1] (the weights)"), rule=rule, mistakes=mistakes, part=weights_of,
                    exact_zeros=True, notes=[*a5.row_sums(weights, want_w), *notes])
@@ -69,7 +89,7 @@ def test_sdpa_softmax_over_keys(a5, tf, mistakes, gen):
         check_against_oracle(a5, tf, mistakes, q, k, v, None, SOFTMAX_RULE, notes=[D_IS_ONE])
 
 
-def test_sdpa_padding_mask(a5, tf, mistakes, gen, rng):
+def test_sdpa_padding_mask(a5, tf, mistakes, gen, rng, record):
     """SDPA: with a padding mask [B, 1, 1, Lk] (True = may attend), masked keys get weight 0 and the rest sum to 1"""
     b, h, lq, lk = 3, 2, 4, 6
     q, k = a5.randn(gen, b, h, lq, 1, scale=2.0), a5.randn(gen, b, h, lk, 1, scale=2.0)
@@ -77,17 +97,18 @@ def test_sdpa_padding_mask(a5, tf, mistakes, gen, rng):
     lengths = a5.random_lengths(rng, b, lk)
     mask = a5.lengths_mask(lengths, lk)[:, None, None, :]
     check_against_oracle(a5, tf, mistakes, q, k, v, mask, MASK_RULE,
-                         mask_text=f"padding [{b}, 1, 1, {lk}] for lengths {lengths}", notes=[D_IS_ONE])
+                         mask_text=f"padding [{b}, 1, 1, {lk}] for lengths {lengths}", notes=[D_IS_ONE],
+                         record=record)
 
 
-def test_sdpa_causal_mask(a5, tf, mistakes, gen):
+def test_sdpa_causal_mask(a5, tf, mistakes, gen, record):
     """SDPA: with a causal mask [L, L] (True = may attend), query i attends to keys 0..i only, its weights summing to 1"""
     b, h, length = 2, 3, 5
     q, k = a5.randn(gen, b, h, length, 1, scale=2.0), a5.randn(gen, b, h, length, 1, scale=2.0)
     v = a5.randn(gen, b, h, length, 2)
     mask = a5.causal(length)
     check_against_oracle(a5, tf, mistakes, q, k, v, mask, MASK_RULE,
-                         mask_text=f"causal {mask.int().tolist()}", notes=[D_IS_ONE])
+                         mask_text=f"causal {mask.int().tolist()}", notes=[D_IS_ONE], record=record)
 
 
 def test_scale_sqrt_d(a5, tf, mistakes, gen):
