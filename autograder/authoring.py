@@ -118,10 +118,8 @@ def _functions(tree: ast.Module):  # type: ignore[no-untyped-def]
 
 def _rubric_checks(assignment: Assignment, rubric: Rubric, tests: dict[str, tuple[Path, int]], add) -> None:  # type: ignore[no-untyped-def]
     path = rubric.path
-    text = path.read_text(encoding="utf-8")
-    declared = re.search(r"^assignment:\s*['\"]?([^'\"\s#]+)", text, re.MULTILINE)
-    if declared and declared.group(1) != assignment.id:
-        add(path, None, f"assignment: {declared.group(1)!r}, but the assignment's id (assignment.yaml) is "
+    if rubric.assignment and rubric.assignment != assignment.id:
+        add(path, None, f"assignment: {rubric.assignment!r}, but the assignment's id (assignment.yaml) is "
                         f"{assignment.id!r}")
     for name, (where, line) in tests.items():
         owners = [c.id for c in rubric.concepts if c.matches(name)]

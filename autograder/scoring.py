@@ -12,6 +12,9 @@ import fnmatch
 from .results import TestResult, Verdict
 from .spec import Rubric, SpecError
 
+PRINTED = "Your code printed:\n"
+"""The heading under which a test's output ends with what the student's code printed."""
+
 
 def score_verdicts(verdicts: list[Verdict], rubric: Rubric) -> list[TestResult]:
     """Points per test: its share of its concept's points, paid when it passed and every
@@ -34,7 +37,7 @@ def score_verdicts(verdicts: list[Verdict], rubric: Rubric) -> list[TestResult]:
                 output = ("This check passes, but it pays only when " + "; ".join(f"'{t}'" for t in unmet)
                           + " passes too: the function must first get the ordinary case right.")
             if verdict.output.strip():
-                output += ("\n\n" if output else "") + "Your code printed:\n" + verdict.output.rstrip()
+                output += ("\n\n" if output else "") + PRINTED + verdict.output.rstrip()
             results.append(TestResult(
                 name=verdict.title,
                 test=verdict.nodeid,

@@ -163,6 +163,8 @@ class Rubric:
     title: str
     default_timeout: float
     concepts: tuple[Concept, ...]
+    assignment: str = ""
+    """The id the rubric says it belongs to (``validate`` checks it against assignment.yaml's)."""
 
     @property
     def max_score(self) -> float:
@@ -218,7 +220,8 @@ class Rubric:
                 lecture=sub.get("lecture", str, ""),
                 timeout=float(sub.get("timeout", (int, float), 0, check=lambda v: v >= 0, need="a positive number")) or None,
             ))
-        return cls(path=path, title=title, default_timeout=default_timeout, concepts=tuple(concepts))
+        return cls(path=path, title=title, default_timeout=default_timeout, concepts=tuple(concepts),
+                   assignment=str(fields.get("assignment", (str, int), "")))
 
     @classmethod
     def one_point_per_test(cls, test_names: list[str], timeout: float) -> "Rubric":

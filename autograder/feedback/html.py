@@ -36,6 +36,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
+from .. import scoring
 from ..results import GRADED, GradeResult, TestResult
 from .pictures import pictures_for
 
@@ -43,8 +44,8 @@ __all__ = ["AUDIENCES", "past_due", "render_index", "render_report", "safe_file_
 
 AUDIENCES = ("student", "instructor")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-PRINTED = "\n\nYour code printed:\n"
-"""How :mod:`autograder.scoring` appends what the student's code printed to a test's output."""
+PRINTED = "\n\n" + scoring.PRINTED
+"""Where what the student's code printed starts in the output of a failed check."""
 EPSILON = 1e-9
 HISTOGRAM_BINS = 10
 

@@ -56,8 +56,11 @@ def masked_attention(weights, mask, lq, lk):
     shape (they are graded by the check, not here)."""
     if not isinstance(weights, torch.Tensor) or not weights.is_floating_point():
         return None
-    allowed = mask.expand(*weights.shape[:-2], lq, lk) if weights.dim() >= mask.dim() else None
-    if allowed is None or tuple(weights.shape[-2:]) != (lq, lk):
+    if weights.dim() < mask.dim() or tuple(weights.shape[-2:]) != (lq, lk):
+        return None
+    try:
+        allowed = mask.expand(*weights.shape[:-2], lq, lk)
+    except RuntimeError:  # batch dimensions the mask cannot cover: the check itself says so
         return None
     allowed, weights = allowed.reshape(-1, lq, lk), weights.reshape(-1, lq, lk)
     most = int(allowed.sum(dim=(1, 2)).argmin())

@@ -254,6 +254,9 @@ def test_distillation_gradient(student, mistakes, rng):
         check_gradient(student, efficient, mistakes, s, t, y, rng.choice(TEMPERATURES), rng.choice(ALPHAS))
 
 
+EQUAL_LOGITS = "student_logits equal teacher_logits here, so the soft term is 0 and the loss is 0.5 * cross-entropy"
+
+
 # ---- tests: one rule each ---------------------------------------------------------------------------
 
 def test_distillation_agreeing_teacher(student, mistakes, rng):
@@ -263,8 +266,7 @@ def test_distillation_agreeing_teacher(student, mistakes, rng):
     for shape in ((3, 5), (4, 6)):
         t = quarters(gen, shape)
         y = class_labels(rng, gen, shape[:-1], shape[-1])
-        note = "student_logits equal teacher_logits here, so the soft term is 0 and the loss is 0.5 * cross-entropy"
-        check(efficient, mistakes, t.clone(), t, y, 1.0, 0.5, RULE_AGREEING, notes=[note])
+        check(efficient, mistakes, t.clone(), t, y, 1.0, 0.5, RULE_AGREEING, notes=[EQUAL_LOGITS])
 
 
 def test_distillation_hard_term(student, mistakes, rng):
@@ -329,8 +331,7 @@ def test_distillation_ignore_index(student, mistakes, rng):
     for shape in ((6, 5), (3, 4, 6)):
         t = quarters(gen, shape)
         y = class_labels(rng, gen, shape[:-1], shape[-1], ignored=0.4)
-        note = "student_logits equal teacher_logits here, so the soft term is 0 and the loss is 0.5 * cross-entropy"
-        check(efficient, mistakes, t.clone(), t, y, 1.0, 0.5, RULE_IGNORE, notes=[note])
+        check(efficient, mistakes, t.clone(), t, y, 1.0, 0.5, RULE_IGNORE, notes=[EQUAL_LOGITS])
 
 
 def test_distillation_alpha(student, mistakes, rng):
