@@ -39,6 +39,7 @@ from .cluster import ClusterError
 from .feedback.gradescope import to_gradescope
 from .feedback.terminal import render_batch, render_check, render_result, render_summary, render_validation
 from .gradebook import Gradebook, GradebookError, GradebookMissing, describe, locate
+from .i18n import LANGUAGES, SOURCE, Translator, translator
 from .results import ERROR, REJECTED, SKIPPED, GradeResult
 from .sandbox import isolation, policy
 from .spec import Assignment, Course, SpecError
@@ -116,7 +117,7 @@ def cmd_check(args: argparse.Namespace, course: Course | None) -> int:
     _require_paths([args.path])
     err.print(f"Running the public tests of {assignment.title} on {args.path} ...")
     result = grade_many(assignment, [Path(args.path)], public=True)[0]
-    render_check(out, result)
+    render_check(out, result, translator(args.lang, [assignment.directory]))
     return Exit.OK if result.status == "graded" and result.score == result.max_score else Exit.FAILED
 
 
@@ -129,6 +130,7 @@ def cmd_grade(args: argparse.Namespace, course: Course) -> int:
     if not args.cluster:  # on a cluster each worker checks its own sandbox
         _check_sandbox(args)
     sources = [Path(s) for s in args.submissions]
+    tr = _translator(args, course, [assignment.id])
     gradebook = None
     if not args.no_gradebook:
         location, why = locate(args.gradebook, course.root)
@@ -141,7 +143,7 @@ def cmd_grade(args: argparse.Namespace, course: Course) -> int:
 
     def on_result(result: GradeResult) -> None:
         if args.json and result.status != SKIPPED:
-            out.file.write(json.dumps(to_gradescope(result)) + "\n")
+            out.file.write(json.dumps(to_gradescope(result, tr), ensure_ascii=tr.english) + "\n")
             out.file.flush()
         progress.advance(task)
 
@@ -160,13 +162,13 @@ def cmd_grade(args: argparse.Namespace, course: Course) -> int:
     if args.resume:
         err.print(f"--resume: {len(skipped)} of {len(sources)} already graded, skipped")
     if args.html:
-        _write_html(results, Path(args.html), args.audience, course)
+        _write_html(results, Path(args.html), args.audience, course, tr)
     if not args.json:
         if len(results) == 1 or args.details:
             for result in results:
-                render_result(out, result)
-        render_batch(out, results, title=f"{assignment.title}: {len(results)} submission(s)")
-        render_summary(out, results)
+                render_result(out, result, tr)
+        render_batch(out, results, title=f"{assignment.title}: {len(results)} submission(s)", tr=tr)
+        render_summary(out, results, tr)
         if gradebook is not None:
             out.print(f"Recorded in the gradebook {describe(gradebook.location)}.")
     if any(r.status == ERROR for r in results):
@@ -253,8 +255,43 @@ def cmd_try(args: argparse.Namespace, course: Course) -> int:
         source = (mutants[args.what].build(assignment.reference, Path(tmp) / args.what) if args.what in mutants
                   else ready[args.what])
         result = grade_many(assignment, [source], students=[args.what])[0]
-    render_result(out, result)
+    render_result(out, result, _translator(args, course, [assignment.id]))
     return Exit.ERROR if result.status == ERROR else Exit.OK
+
+
+def cmd_translations(args: argparse.Namespace, course: Course) -> int:
+    """Per catalogue (the framework's, then each assignment's graders' and public tests'),
+    how many messages it translates and which it lacks; ``--update`` first adds the new
+    messages to the PO files (empty, for a translator) and drops the ones gone."""
+    from . import messages
+
+    ids = args.assignments or [a for a in course.assignment_ids() if course.assignment(a).solution_dir]
+    catalogues: list[tuple[str, Path, list[messages.Message]]] = []
+    if not args.assignments:
+        catalogues.append(("autograder", messages.FRAMEWORK, messages.framework_messages()))
+    for assignment_id in ids:
+        assignment = course.assignment(assignment_id)
+        if assignment.solution_dir is not None:
+            catalogues.append((assignment.id, assignment.solution_dir, messages.solution_messages(assignment)))
+        catalogues.append((f"{assignment.id} (public)", assignment.directory, messages.public_messages(assignment)))
+    complete = True
+    for name, folder, found in catalogues:
+        if args.update:
+            added, removed = messages.update(folder, found, args.lang, name.split()[0])
+            if added or removed:
+                out.print(f"{name}: {added} new message(s) to translate, {removed} gone")
+        lacking = messages.missing(folder, found, args.lang)
+        wrong = messages.problems(folder, args.lang)
+        total = len({m.id for m in found})
+        out.print(Text.assemble((name, "bold"), f"  {total - len(lacking)} of {total} translated ",
+                                (f"({messages.catalogue_path(folder, args.lang)})", "dim")))
+        for message in lacking:
+            text = message.id[:200].replace("\n", "\\n")
+            out.print(Text(f"  missing  {message.where[0]}:{message.where[1]}  {text}", style="red"))
+        for problem in wrong:
+            out.print(Text(f"  wrong    {problem}", style="red"))
+        complete &= not lacking and not wrong
+    return Exit.OK if complete else Exit.FAILED
 
 
 def cmd_release(args: argparse.Namespace, course: Course) -> int:
@@ -278,17 +315,29 @@ def cmd_show(args: argparse.Namespace, course: Course) -> int:
         results = gradebook.results(args.assignment, args.student)
         if not results:
             _nothing_matches(gradebook, args.assignment, args.student, location)
+    tr = _translator(args, course, sorted({r.assignment for r in results}))
     if args.html:
         newest = {(r.assignment, r.student): r for r in results}  # attempts come oldest first
-        _write_html(list(newest.values()), Path(args.html), args.audience, course)
+        _write_html(list(newest.values()), Path(args.html), args.audience, course, tr)
     if args.student:
         for result in results:
-            render_result(out, result)
-    render_batch(out, results, title=f"gradebook {describe(location)}: {len(results)} attempt(s)")
+            render_result(out, result, tr)
+    render_batch(out, results, title=f"gradebook {describe(location)}: {len(results)} attempt(s)", tr=tr)
     return Exit.OK
 
 
-def _write_html(results: list[GradeResult], folder: Path, audience: str, course: Course) -> None:
+def _translator(args: argparse.Namespace, course: Course, assignment_ids: list[str]) -> Translator:
+    """The reader's language (``--lang``, ``$AUTOGRADER_LANG``, the locale) with the
+    catalogues of these assignments (their public tests' and their graders')."""
+    folders: list[Path | None] = []
+    for assignment_id in assignment_ids:
+        if assignment_id in course.assignment_ids():
+            assignment = course.assignment(assignment_id)
+            folders += [assignment.solution_dir, assignment.directory]
+    return translator(args.lang, folders)
+
+
+def _write_html(results: list[GradeResult], folder: Path, audience: str, course: Course, tr: Translator) -> None:
     """One self-contained page per attempt and an index per assignment, under ``folder``."""
     from .feedback.html import write_reports
 
@@ -296,7 +345,7 @@ def _write_html(results: list[GradeResult], folder: Path, audience: str, course:
     for assignment_id in sorted({r.assignment for r in results}):
         due = course.assignment(assignment_id).due if assignment_id in course.assignment_ids() else None
         written += len(write_reports([r for r in results if r.assignment == assignment_id], folder,
-                                     audience=audience, due=due))
+                                     audience=audience, due=due, tr=tr))
     err.print(f"wrote {written} HTML page(s) for {audience}s under {folder}/ (index.html per assignment is "
               "for instructors)")
 
@@ -387,6 +436,9 @@ def parser() -> argparse.ArgumentParser:
     check = verb("check", "run the public tests on your work")
     check.add_argument("assignment", help="assignment id, or the released assignment folder")
     check.add_argument("path", nargs="?", default=".", help="your folder, .py file, .zip or notebook (default: .)")
+    lang_help = ("the language of the feedback: " + " or ".join(LANGUAGES)
+                 + " (default: $AUTOGRADER_LANG, else the locale's language, else en)")
+    check.add_argument("--lang", choices=LANGUAGES, help=lang_help)
     check.set_defaults(run=cmd_check)
 
     grade = verb("grade", "grade submissions with the hidden graders and record them in the gradebook")
@@ -414,6 +466,7 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument("--audience", choices=("student", "instructor"), default="student", help=audience_help)
     grade.add_argument("--require-sandbox", action=argparse.BooleanOptionalAction, default=bool(os.environ.get("CI")),
                        help="refuse to grade without namespaces and seccomp (default: on when $CI is set)")
+    grade.add_argument("--lang", choices=LANGUAGES, help=lang_help)
     grade.set_defaults(run=cmd_grade)
 
     validate = verb("validate", "prove the graders with the reference, the stub and the mutants")
@@ -429,6 +482,7 @@ def parser() -> argparse.ArgumentParser:
     try_.add_argument("assignment")
     try_.add_argument("what", metavar="reference|stub|VARIANT|MUTANT",
                       help="a mutant's or variant's name is its file name without .py")
+    try_.add_argument("--lang", choices=LANGUAGES, help=lang_help)
     try_.set_defaults(run=cmd_try)
 
     new = verb("new", "write a new assignment's files (stub, README en/ko, public tests, graders, rubric, "
@@ -447,6 +501,15 @@ def parser() -> argparse.ArgumentParser:
     release.add_argument("--force", action="store_true", help="replace DEST/<id>/ if it exists")
     release.set_defaults(run=cmd_release)
 
+    translations = verb("translations", "check that every message students and instructors read has a "
+                                        "translation; --update adds new messages to the PO catalogues")
+    translations.add_argument("assignments", nargs="*", help="these assignments only (default: the framework and "
+                                                             "every assignment)")
+    translations.add_argument("--lang", choices=[lang for lang in LANGUAGES if lang != SOURCE], default="ko")
+    translations.add_argument("--update", action="store_true",
+                              help="add new messages (untranslated) and drop removed ones first")
+    translations.set_defaults(run=cmd_translations)
+
     show = verb("show", "show the gradebook (with --student, every test's feedback)")
     show.add_argument("assignment", nargs="?")
     show.add_argument("--student")
@@ -454,6 +517,7 @@ def parser() -> argparse.ArgumentParser:
     show.add_argument("--html", metavar="DIR", help=html_help.replace("per submission", "per student (their latest "
                                                                                         "attempt)"))
     show.add_argument("--audience", choices=("student", "instructor"), default="student", help=audience_help)
+    show.add_argument("--lang", choices=LANGUAGES, help=lang_help)
     show.set_defaults(run=cmd_show)
 
     export = verb("export", "export the latest score per student and assignment as CSV")

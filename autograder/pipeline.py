@@ -105,8 +105,7 @@ def grade(
 
 def graders_broke(broken: int, total: int) -> str:
     """What a student reads above the tests when some checks broke in the graders."""
-    checks = "1 check" if broken == 1 else f"{broken} checks"
-    return (f"Grading failed — not your fault; your instructor has been told. {checks} of {total} broke in "
+    return (f"Grading failed — not your fault; your instructor has been told. {broken} of {total} checks broke in "
             "the graders' own code, so this score is not final: the submission will be regraded. "
             "The other checks ran normally and are shown below.")
 

@@ -71,10 +71,9 @@ class StudentError(Exception):
                           failed_import=self.failed_import if failed_import is None else failed_import)
 
     def feedback(self) -> str:
-        parts = [self.message]
         if self.student_traceback:
-            parts.append("Where it happened in your code:\n" + self.student_traceback)
-        return "\n".join(parts)
+            return f"{self.message}\nWhere it happened in your code:\n{self.student_traceback}"
+        return self.message
 
 
 class StudentCrash(StudentError):

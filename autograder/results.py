@@ -19,6 +19,8 @@ REJECTED = "rejected"
 ERROR = "error"
 """The framework or the graders failed; the student is not to blame and should be regraded."""
 STATUSES = (GRADED, REJECTED, ERROR)
+PRINTED = "Your code printed:\n"
+"""The heading under which a test's output ends with what the student's code printed."""
 SKIPPED = "skipped"
 """Not a stored status: ``--resume`` found this content already graded by these graders."""
 

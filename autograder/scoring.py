@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import fnmatch
 
-from .results import TestResult, Verdict
+from .results import PRINTED, TestResult, Verdict
 from .spec import Rubric, SpecError
-
-PRINTED = "Your code printed:\n"
-"""The heading under which a test's output ends with what the student's code printed."""
 
 
 def score_verdicts(verdicts: list[Verdict], rubric: Rubric) -> list[TestResult]:
@@ -34,7 +31,7 @@ def score_verdicts(verdicts: list[Verdict], rubric: Rubric) -> list[TestResult]:
             pays = verdict.passed and not unmet
             output = verdict.message
             if verdict.passed and unmet:
-                output = ("This check passes, but it pays only when " + "; ".join(f"'{t}'" for t in unmet)
+                output = ("This check passes, but it pays only when " + "; ".join(f"'{t}'" for t in dict.fromkeys(unmet))
                           + " passes too: the function must first get the ordinary case right.")
             if verdict.output.strip():
                 output += ("\n\n" if output else "") + PRINTED + verdict.output.rstrip()
@@ -66,7 +63,9 @@ def _unmet(patterns: tuple[str, ...], verdict: Verdict, verdicts: list[Verdict],
         required = [v for v in verdicts if fnmatch.fnmatchcase(v.name, pattern) and v is not verdict]
         if not required and not fnmatch.fnmatchcase(verdict.name, pattern):
             raise SpecError(f"{rubric.path}: concepts.{concept}: requires {pattern!r}, which matches no test")
-        unmet += [v.title for v in required if not v.passed]
+        # A withheld check is not named: its title would show what it tests.
+        unmet += [v.title if rubric.concept_for(v.name).visibility_for(v.name) == "visible" else "a hidden check"
+                  for v in required if not v.passed]
     return unmet
 
 
@@ -80,18 +79,24 @@ def _say_where_trusted_versions_stood_in(results: list[TestResult], verdicts: li
         if result is None or result.status == "passed" or not verdict.trusted:
             continue
         names = _and(verdict.trusted)
-        wrong = [f"your {f} loses points in '{owner[f].title}'" for f in verdict.trusted
-                 if f in owner and owner[f].id in lost]
-        stand_ins = f"a correct {names}" if len(verdict.trusted) == 1 else f"correct versions of {names}"
-        note = f"This check ran with {stand_ins} in place of yours"
-        note += "; " + "; ".join(wrong) + "." if wrong else "."
-        result.output += "\n" + note
+        notes = [f"This check ran with a correct {names} in place of yours." if len(verdict.trusted) == 1
+                 else f"This check ran with correct versions of {names} in place of yours."]
+        notes += [f"Your {f} loses points in '{owner[f].title}'." for f in verdict.trusted
+                  if f in owner and owner[f].id in lost]
+        result.output = _before_printed(result.output, "\n".join(notes))
         if result.evidence is not None:
-            result.evidence.notes.append(note)
+            result.evidence.notes.extend(notes)
+
+
+def _before_printed(output: str, text: str) -> str:
+    """``output`` with ``text`` added on a line of its own before what the student's code
+    printed (which stays last, so a renderer can tell the two apart)."""
+    head, marker, printed = output.partition("\n\n" + PRINTED)
+    return head + "\n" + text + marker + printed if head else text + marker + printed
 
 
 def _and(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return ", ".join(names)  # code names, no English "and": the note is translated around them
 
 
 def _in_order(results: list[TestResult], verdicts: list[Verdict]) -> list[TestResult | None]:

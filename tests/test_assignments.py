@@ -4,6 +4,9 @@ the points of the concept it gets wrong; the bundled examples earn what they sho
 import pytest
 
 from autograder.batch import grade_many
+from autograder.feedback.gradescope import to_gradescope
+from autograder.feedback.html import render_index, render_report
+from autograder.i18n import translator
 from autograder.spec import Course
 from autograder.validate import validate
 
@@ -18,10 +21,26 @@ def test_the_course_has_its_assignments():
 
 @pytest.mark.parametrize("assignment_id", WITH_SOLUTIONS)
 def test_assignment_validates(course, assignment_id):
-    checks = validate(course.assignment(assignment_id), jobs=2)
+    assignment = course.assignment(assignment_id)
+    checks = validate(assignment, jobs=2)
     failures = [f"{c.kind} {c.name}: {c.problem}" for c in checks if not c.ok]
     assert not failures, "\n".join(failures)
     assert sum(c.kind == "mutant" for c in checks) >= 8
+    untranslated = shown_in_english(assignment, [c.result for c in checks])
+    assert not untranslated, (f"{len(untranslated)} message(s) a Korean student would read in English: "
+                              + " | ".join(sorted(untranslated)[:8]))
+
+
+def shown_in_english(assignment, results) -> set[str]:
+    """What the Korean feedback of ``results`` still shows in English for want of a
+    translation: Gradescope's text (the terminal's too: both are made by the same
+    functions), every check of the instructor's HTML page with its pictures, the index."""
+    tr = translator("ko", [assignment.solution_dir, assignment.directory])
+    for result in results:
+        to_gradescope(result, tr)
+        render_report(result, audience="instructor", tr=tr)
+    render_index(results, assignment.id, tr)
+    return tr.missing
 
 
 def test_a4_examples(course):
@@ -33,3 +52,4 @@ def test_a4_examples(course):
     assert results["carol"].score == 0 and "SyntaxError" in results["carol"].output
     assert results["mallory"].score == 0
     assert all(r.status == "graded" for r in results.values())
+    assert not shown_in_english(assignment, list(results.values()))

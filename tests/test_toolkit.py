@@ -78,7 +78,8 @@ def test_downstream_feedback_says_where_the_student_version_stands(kit, tmp_path
     failed = by_test(result)["test_share_sentences"]
     assert failed.evidence.diagnosis.mistake == "share_of_distinct"
     assert "divide by len(tokens)" in failed.output
-    assert "ran with a correct count in place of yours; your count loses points in 'Counting tokens'" in failed.output
+    assert "This check ran with a correct count in place of yours.\nYour count loses points in 'Counting tokens'." \
+        in failed.output
 
 
 def test_a_check_that_a_do_nothing_function_passes_pays_only_with_the_ordinary_case(kit, tmp_path):
@@ -335,3 +336,17 @@ def test_a_seeded_call_is_shown_as_typed_and_copies_keep_the_state():
     assert str(call) == ("make_sop_examples([['a']], random.Random(3), "
                          "generator=torch.Generator().manual_seed(5))")
     assert random.Random(3).random() == SeededRandom(3).random()
+
+
+def test_a_required_check_that_is_withheld_is_not_named(tmp_path):
+    from autograder.results import Verdict
+    from autograder.scoring import score_verdicts
+    from autograder.spec import Rubric
+
+    (tmp_path / "rubric.yaml").write_text(
+        "concepts:\n  counting:\n    points: 2\n    tests:\n      - test_secret: {visibility: hidden}\n"
+        "      - test_empty: {requires: [test_secret]}\n", encoding="utf-8")
+    verdicts = [Verdict("t::test_secret", "test_secret", "Counting: the secret corpus", False, message="wrong"),
+                Verdict("t::test_empty", "test_empty", "Counting: empty", True)]
+    empty = {r.test: r for r in score_verdicts(verdicts, Rubric.load(tmp_path / "rubric.yaml"))}["t::test_empty"]
+    assert "pays only when 'a hidden check' passes" in empty.output and "secret" not in empty.output

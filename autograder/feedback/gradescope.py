@@ -7,7 +7,10 @@ rejected or failed submission's 0 is not a graded 0), ``student``, and per faile
 ``evidence`` (the call, observed, expected, the rule and the diagnosis as data; ``output``
 stays the text made from it), and ``graders_broke: true`` on a test whose check broke in
 the graders' own code (Gradescope's status for it is ``failed``; nothing it says is the
-student's fault), and ``lecture``: the lecture section that teaches the test's concept.
+student's fault), ``lecture``: the lecture section that teaches the test's concept, and
+``language``: the language ``output`` is written in (``--lang``). Each test's ``name`` stays
+its English title whatever the language (scripts key on it); ``title`` is that title in
+the language used.
 """
 
 from __future__ import annotations
@@ -15,15 +18,18 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from ..i18n import Translator, english
 from ..results import GRADED, GradeResult
+from .text import output_text, test_text
 
 
-def to_gradescope(result: GradeResult) -> dict[str, Any]:
+def to_gradescope(result: GradeResult, tr: Translator | None = None) -> dict[str, Any]:
+    tr = tr or english()
     return {
         "score": round(result.score, 4),
         "max_score": round(result.max_score, 4),
         "execution_time": result.execution_time,
-        "output": _output(result),
+        "output": _output(result, tr),
         "visibility": "visible",
         "stdout_visibility": "hidden",
         "tests": [
@@ -36,7 +42,8 @@ def to_gradescope(result: GradeResult) -> dict[str, Any]:
                 "status": "failed" if test.status == "error" else test.status,
                 **({"graders_broke": True} if test.status == "error" else {}),
                 **({"lecture": test.lecture} if test.lecture else {}),
-                "output": test.output,
+                "output": test_text(test, tr),
+                "title": tr.title(test.name),
                 "visibility": test.visibility,
                 "tags": [test.concept],
                 **({"extra_data": test.data} if test.data else {}),
@@ -47,21 +54,23 @@ def to_gradescope(result: GradeResult) -> dict[str, Any]:
         "submission": result.submission,
         "status": result.status,
         "student": result.student,
+        "language": tr.language,
     }
 
 
-def _output(result: GradeResult) -> str:
+def _output(result: GradeResult, tr: Translator) -> str:
     """Why the submission was not graded; for a graded one, any problem stated once for
     all tests (a module that could not be imported) above the points per concept."""
     if result.status != GRADED:
-        return result.output
-    return "\n\n".join(part for part in (result.output, _summary(result)) if part)
+        return output_text(result.output, tr)
+    return "\n\n".join(part for part in (output_text(result.output, tr), _summary(result, tr)) if part)
 
 
-def _summary(result: GradeResult) -> str:
-    lines = [f"{result.score:g} / {result.max_score:g} points"]
+def _summary(result: GradeResult, tr: Translator) -> str:
+    lines = [tr("{score} / {max_score} points").format(score=f"{result.score:g}", max_score=f"{result.max_score:g}")]
     lectures = {test.concept: test.lecture for test in result.tests}
     for concept, (got, total) in result.concept_scores().items():
-        review = f" (review: {lectures[concept]})" if lectures.get(concept) and got < total - 1e-9 else ""
+        review = (" " + tr("(review: {lecture})").format(lecture=lectures[concept])
+                  if lectures.get(concept) and got < total - 1e-9 else "")
         lines.append(f"  {concept}: {got:.4g} / {total:.4g}{review}")
     return "\n".join(lines)

@@ -15,8 +15,12 @@ What a page shows is decided here, not in the templates:
   ``after_due_date`` ones until the due date has passed. One line says that some checks
   are hidden. The instructor's page shows everything and marks what students do not see.
 - Everything is escaped (jinja2 autoescape): students' printed output is untrusted text.
-- A passed or failed check whose data holds a record :mod:`.pictures` can draw (A2's
-  attention matrix) shows it as an inline SVG in a ``<figure>``. That SVG is the one piece
+- Every word is in the reader's language: the templates call ``tr("...")`` for their own
+  words and ``tr.text(...)`` for what grading stored (:mod:`autograder.i18n`), and the
+  page's ``lang`` is that language (so a browser picks Korean glyphs for Hangul).
+- A passed or failed check whose data holds a record :mod:`.pictures` can draw (an
+  attention matrix, a beam's steps, BLEU's precisions, ...) shows it as an inline SVG in a
+  ``<figure>``, its words in the reader's language. That SVG is the one piece
   of markup not escaped by the template: it is built by our own code from numbers, with
   every string in it escaped by matplotlib's SVG writer, and marked safe only then. A
   check left out of a student's page takes its pictures with it.
@@ -36,29 +40,32 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from .. import scoring
+from ..i18n import Translator, english
 from ..results import GRADED, GradeResult, TestResult
 from .pictures import pictures_for
+from .text import output_text, printed_text
 
 __all__ = ["AUDIENCES", "past_due", "render_index", "render_report", "safe_file_name", "write_reports"]
 
 AUDIENCES = ("student", "instructor")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-PRINTED = "\n\n" + scoring.PRINTED
-"""Where what the student's code printed starts in the output of a failed check."""
 EPSILON = 1e-9
 HISTOGRAM_BINS = 10
 
-VISIBILITY_LABELS = {
-    "hidden": "hidden",
-    "after_due_date": "shown after the due date",
-    "after_published": "shown once grading is published",
-}
-STATUS_LABELS = {
-    "graded": "graded",
-    "rejected": "not graded",
-    "error": "grading failed — not your fault",
-}
+
+def _visibility_label(visibility: str, tr: Translator) -> str:
+    labels = {"hidden": tr("hidden"), "after_due_date": tr("shown after the due date"),
+              "after_published": tr("shown once grading is published")}
+    return labels.get(visibility, visibility)
+
+
+def _status_label(status: str, tr: Translator) -> str:
+    """An attempt's status as its page says it."""
+    labels = {"graded": tr("graded"), "rejected": tr("not graded"), "error": tr("grading failed — not your fault")}
+    return labels.get(status, status)
+
+
+STATUSES = ("graded", "rejected", "error")
 
 _environment = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -154,38 +161,26 @@ def _shown_to_students(test: TestResult, due_passed: bool) -> bool:
     return False  # hidden, after_published, and anything unknown: withheld
 
 
-def _printed(test: TestResult) -> str:
-    """What the student's code printed, from the end of the output scoring made (the
-    evidence holds the rest; a stand-in note after the printed text is in its notes)."""
-    if test.evidence is None or PRINTED not in test.output:
-        return ""
-    printed = test.output.split(PRINTED, 1)[1]
-    for note in test.evidence.notes:
-        if printed.endswith("\n" + note):
-            printed = printed[: -len(note) - 1]
-    return printed.rstrip()
-
-
-def _pictures(test: TestResult) -> list[tuple[str, Markup]]:
+def _pictures(test: TestResult, tr: Translator) -> list[tuple[str, Markup]]:
     """The test's pictures, for a passed or failed test (an ``error`` one's data is not to
     be trusted: the graders broke while making it). The SVG is marked safe here, after
     :func:`.pictures.pictures_for` built it; the caption stays text, escaped by the template."""
     if test.status not in ("passed", "failed"):
         return []
-    return [(caption, Markup(svg)) for caption, svg in pictures_for(test)]
+    return [(caption, Markup(svg)) for caption, svg in pictures_for(test, tr)]
 
 
-def _concepts(tests: Iterable[TestResult], instructor: bool) -> list[_Concept]:
+def _concepts(tests: Iterable[TestResult], instructor: bool, tr: Translator) -> list[_Concept]:
     """The tests grouped by concept, in the rubric's order."""
     grouped: dict[str, list[TestResult]] = {}
     for test in tests:
         grouped.setdefault(test.concept, []).append(test)
     concepts = []
     for concept, members in grouped.items():
-        views = [_Test(t, VISIBILITY_LABELS.get(t.visibility, t.visibility) if instructor and t.visibility != "visible"
-                       else "", _printed(t), _pictures(t)) for t in members]
+        views = [_Test(t, _visibility_label(t.visibility, tr) if instructor and t.visibility != "visible"
+                       else "", printed_text(t), _pictures(t, tr)) for t in members]
         concepts.append(_Concept(
-            id=concept, title=members[0].concept_title,
+            id=concept, title=tr.text(members[0].concept_title),
             got=sum(t.score for t in members), total=sum(t.max_score for t in members),
             tests=views, incomplete=any(t.status == "error" for t in members), lecture=members[0].lecture,
         ))
@@ -193,9 +188,11 @@ def _concepts(tests: Iterable[TestResult], instructor: bool) -> list[_Concept]:
 
 
 def render_report(result: GradeResult, *, audience: str = "student", now: dt.datetime | None = None,
-                  due: str | None = None) -> str:
+                  due: str | None = None, tr: Translator | None = None) -> str:
     """One attempt as a self-contained HTML page, for a student (withheld checks left out)
-    or an instructor (everything, withheld checks marked, the graders' own errors shown)."""
+    or an instructor (everything, withheld checks marked, the graders' own errors shown),
+    in ``tr``'s language."""
+    tr = tr or english()
     if audience not in AUDIENCES:
         raise ValueError(f"audience: {audience!r} is not one of {', '.join(AUDIENCES)}")
     instructor = audience == "instructor"
@@ -209,9 +206,9 @@ def render_report(result: GradeResult, *, audience: str = "student", now: dt.dat
     else:
         score, max_score = result.score, result.max_score
     return _environment.get_template("report.html.j2").render(
-        r=result, instructor=instructor, concepts=_concepts(tests, instructor),
+        r=result, instructor=instructor, concepts=_concepts(tests, instructor, tr),
         score=score, max_score=max_score, withheld=withheld, withheld_until_due=withheld_until_due, due=due,
-        status_label=STATUS_LABELS.get(result.status, result.status),
+        status_label=_status_label(result.status, tr), tr=tr, output=lambda text: output_text(text, tr),
         passed=sum(t.status == "passed" for t in tests), shown=len(tests),
     )
 
@@ -253,11 +250,11 @@ def _by_assignment(results: Iterable[GradeResult]) -> dict[str, list[GradeResult
     return grouped
 
 
-def _lost(result: GradeResult) -> str:
+def _lost(result: GradeResult, tr: Translator) -> str:
     """Like the terminal's batch table: the concepts that lost points, or why the
     submission was not graded."""
     if result.status != GRADED:
-        return result.output
+        return output_text(result.output, tr)
     return ", ".join(c for c, (got, total) in result.concept_scores().items() if got < total - EPSILON)
 
 
@@ -274,11 +271,11 @@ def _histogram(results: Sequence[GradeResult]) -> list[dict[str, Any]]:
             for i, count in enumerate(counts)]
 
 
-def _concept_table(results: Sequence[GradeResult]) -> list[dict[str, Any]]:
+def _concept_table(results: Sequence[GradeResult], tr: Translator) -> list[dict[str, Any]]:
     """Per concept, over the graded submissions: its points, the mean, the share at full marks."""
     rows: dict[str, dict[str, Any]] = {}
     for result in results:
-        titles = {t.concept: t.concept_title for t in result.tests}
+        titles = {t.concept: tr.text(t.concept_title) for t in result.tests}
         for concept, (got, total) in result.concept_scores().items():
             row = rows.setdefault(concept, {"id": concept, "title": titles[concept], "total": total, "scores": []})
             row["total"] = max(row["total"], total)
@@ -291,35 +288,37 @@ def _concept_table(results: Sequence[GradeResult]) -> list[dict[str, Any]]:
     return list(rows.values())
 
 
-def _section(assignment: str, results: list[GradeResult], prefix: str) -> dict[str, Any]:
+def _section(assignment: str, results: list[GradeResult], prefix: str, tr: Translator) -> dict[str, Any]:
     graded = [r for r in results if r.status == GRADED]
-    rows = [{"r": r, "href": prefix + quote(name) + ".html", "lost": _lost(r)}
+    rows = [{"r": r, "href": prefix + quote(name) + ".html", "lost": _lost(r, tr)}
             for r, name in zip(results, _file_names(results), strict=True)]
     scores = [r.score for r in graded]
     return {
         "assignment": assignment, "rows": rows, "graded": len(graded),
-        "counts": {s: sum(r.status == s for r in results) for s in STATUS_LABELS},
+        "counts": {s: sum(r.status == s for r in results) for s in STATUSES},
         "max_score": max((r.max_score for r in results), default=0.0),
         "mean": statistics.fmean(scores) if scores else None,
         "median": statistics.median(scores) if scores else None,
-        "concepts": _concept_table(graded), "histogram": _histogram(graded),
+        "concepts": _concept_table(graded, tr), "histogram": _histogram(graded),
     }
 
 
-def render_index(results: list[GradeResult], title: str) -> str:
+def render_index(results: list[GradeResult], title: str, tr: Translator | None = None) -> str:
     """A batch as one self-contained page: a row per submission linked to its report
     (``<student>.html`` beside the index), a table per concept (mean, share at full
     marks) and a histogram of the scores as CSS bars. Several assignments make one
     section each, linked as ``<assignment>/<student>.html``."""
+    tr = tr or english()
     grouped = _by_assignment(results)
     several = len(grouped) > 1
-    sections = [_section(assignment, members, f"{quote(safe_file_name(assignment))}/" if several else "")
+    sections = [_section(assignment, members, f"{quote(safe_file_name(assignment))}/" if several else "", tr)
                 for assignment, members in grouped.items()]
-    return _environment.get_template("index.html.j2").render(title=title, sections=sections, total=len(results))
+    return _environment.get_template("index.html.j2").render(title=title, sections=sections, total=len(results),
+                                                             tr=tr, status=lambda s: _status_label(s, tr))
 
 
 def write_reports(results: Iterable[GradeResult], folder: Path, *, audience: str = "student", due: str | None = None,
-                  now: dt.datetime | None = None) -> list[Path]:
+                  now: dt.datetime | None = None, tr: Translator | None = None) -> list[Path]:
     """``<folder>/<assignment>/<student>.html`` per result and an ``index.html`` per
     assignment; returns the paths written (each assignment's reports, then its index)."""
     written = []
@@ -328,9 +327,9 @@ def write_reports(results: Iterable[GradeResult], folder: Path, *, audience: str
         directory.mkdir(parents=True, exist_ok=True)
         for result, name in zip(members, _file_names(members), strict=True):
             path = directory / f"{name}.html"
-            path.write_text(render_report(result, audience=audience, now=now, due=due), encoding="utf-8")
+            path.write_text(render_report(result, audience=audience, now=now, due=due, tr=tr), encoding="utf-8")
             written.append(path)
         index = directory / "index.html"
-        index.write_text(render_index(members, assignment), encoding="utf-8")
+        index.write_text(render_index(members, assignment, tr), encoding="utf-8")
         written.append(index)
     return written

@@ -3,7 +3,8 @@
 Everything here must read well in an 80-column terminal: feedback is printed as wrapped,
 indented text blocks under each test (never squeezed into a table column), identifiers
 (students, assignments, concepts) are never cut, and long reasons wrap instead of being
-truncated.
+truncated. Every renderer takes ``tr``, the reader's language (:mod:`autograder.i18n`):
+the words here are its messages, and what grading stored is translated through it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 
+from ..i18n import Translator, english
 from ..results import GRADED, GradeResult, TestResult
+from .text import output_text, test_text
 
 STATUS_STYLE = {"passed": "green", "failed": "red", "graded": "green", "rejected": "yellow", "error": "magenta"}
 INDENT = 6
@@ -47,38 +50,53 @@ def _block(text: str, indent: int = INDENT) -> _Block:
 def _line(left: Text, right: str, style: str = "") -> Table:
     """``left`` wrapping on the left, ``right`` kept whole on the right."""
     grid = Table.grid(expand=True, padding=(0, 1, 0, 0))
-    grid.add_column(ratio=1)
+    grid.add_column(ratio=1, overflow="fold")
     grid.add_column(justify="right", no_wrap=True)
     grid.add_row(left, Text(right, style=style))
     return grid
 
 
-def render_header(console: Console, result: GradeResult) -> None:
+def status_word(status: str, tr: Translator) -> str:
+    """A status as the reader's word for it."""
+    words = {"passed": tr("passed"), "failed": tr("failed"), "graded": tr("graded"), "rejected": tr("rejected"),
+             "error": tr("error")}
+    return words.get(status, status)
+
+
+def render_header(console: Console, result: GradeResult, tr: Translator | None = None) -> None:
+    tr = tr or english()
     console.print(Text.assemble(
         (result.student, "bold"), "  ", result.assignment, "  ", (_score(result.score, result.max_score), "bold"),
-        "  ", (result.status, STATUS_STYLE.get(result.status, "")),
+        "  ", (status_word(result.status, tr), STATUS_STYLE.get(result.status, "")),
     ))
     if result.output:
-        console.print(_block(result.output, 2))
+        console.print(_block(output_text(result.output, tr), 2))
 
 
-def render_result(console: Console, result: GradeResult) -> None:
+def _visibility(visibility: str, tr: Translator) -> str:
+    words = {"hidden": tr("hidden"), "after_due_date": tr("shown after the due date"),
+             "after_published": tr("shown once grading is published")}
+    return words.get(visibility, visibility.replace("_", " "))
+
+
+def render_result(console: Console, result: GradeResult, tr: Translator | None = None) -> None:
     """Every test, grouped by concept, with its points and, when it failed, what went wrong."""
-    render_header(console, result)
+    tr = tr or english()
+    render_header(console, result, tr)
     for concept, members in groupby(result.tests, key=lambda t: t.concept):
         tests = list(members)
         got, total = sum(t.score for t in tests), sum(t.max_score for t in tests)
         style = "green" if got >= total - 1e-9 else "red"
-        title = Text.assemble((tests[0].concept_title, "bold"), " ", (f"[{concept}]", "cyan"))
+        title = Text.assemble((tr.text(tests[0].concept_title), "bold"), " ", (f"[{concept}]", "cyan"))
         if tests[0].visibility != "visible":
-            title.append(f" ({tests[0].visibility.replace('_', ' ')})", style="dim")
+            title.append(f" ({_visibility(tests[0].visibility, tr)})", style="dim")
         console.print()
         console.print(_line(title, _score(got, total), style))
         if tests[0].lecture and got < total - 1e-9:
-            console.print(_block(f"Review: {tests[0].lecture}", 2))
+            console.print(_block(tr("Review: {lecture}").format(lecture=tests[0].lecture), 2))
         width = max(len(_points(t)) for t in tests)
         for test in tests:
-            _render_test(console, test, width)
+            _render_test(console, test, width, tr)
     console.print()
 
 
@@ -88,7 +106,7 @@ def _points(test: TestResult) -> str:
     return f"{got}/{test.max_score:.3g}"
 
 
-def _render_test(console: Console, test: TestResult, points_width: int) -> None:
+def _render_test(console: Console, test: TestResult, points_width: int, tr: Translator) -> None:
     """A mark, the points and the title (wrapped lines stay in the title's column), then
     what went wrong as an indented block."""
     passed = test.status == "passed"
@@ -96,45 +114,48 @@ def _render_test(console: Console, test: TestResult, points_width: int) -> None:
     grid = Table.grid(padding=(0, 1, 0, 0))
     grid.add_column(no_wrap=True, width=3)
     grid.add_column(no_wrap=True, justify="right", width=points_width)
-    grid.add_column(ratio=1)
-    grid.add_row(Text(mark, style=STATUS_STYLE[test.status]), _points(test), Text(test.name))
+    grid.add_column(ratio=1, overflow="fold")  # wraps at words; "fold" so a wide (Hangul) line is never cut
+    grid.add_row(Text(mark, style=STATUS_STYLE[test.status]), _points(test), Text(tr.title(test.name)))
     console.print(grid)
     if not passed and test.output:
-        console.print(_block(test.output))
+        console.print(_block(test_text(test, tr)))
 
 
-def render_check(console: Console, result: GradeResult) -> None:
+def render_check(console: Console, result: GradeResult, tr: Translator | None = None) -> None:
     """A student's view of the public tests: what passed, and what to fix next."""
+    tr = tr or english()
     if result.status != GRADED:
-        console.print(Text(result.output, style=STATUS_STYLE.get(result.status, "")))
+        console.print(Text(output_text(result.output, tr), style=STATUS_STYLE.get(result.status, "")))
         return
     if result.output:
-        console.print(Text(result.output, style="red"))
+        console.print(Text(output_text(result.output, tr), style="red"))
         console.print()
     passed = sum(t.status == "passed" for t in result.tests)
     for test in result.tests:
         if test.status == "passed":
-            console.print(Text.assemble(("  ✓ ", "green"), test.name))
+            console.print(Text.assemble(("  ✓ ", "green"), tr.title(test.name)))
         else:
-            console.print(Text.assemble(("  ✗ ", "red"), (test.name, "bold")))
+            console.print(Text.assemble(("  ✗ ", "red"), (tr.title(test.name), "bold")))
             if test.output:
-                console.print(_block(test.output))
+                console.print(_block(test_text(test, tr)))
     style = "green" if passed == len(result.tests) else "yellow"
-    console.print(Text(f"\n{passed} of {len(result.tests)} public tests pass.", style=style))
+    console.print(Text("\n" + tr("{passed} of {total} public tests pass.").format(passed=passed, total=len(result.tests)),
+                       style=style))
     if passed == len(result.tests):
-        console.print("The hidden tests check more cases: read the README's concepts once more before you hand in.")
+        console.print(tr("The hidden tests check more cases: read the README's concepts once more before you hand in."))
 
 
-def _notes(result: GradeResult) -> str:
+def _notes(result: GradeResult, tr: Translator) -> str:
     if result.status != GRADED:
-        return result.output
+        return output_text(result.output, tr)
     lost = [c for c, (got, total) in result.concept_scores().items() if got < total - 1e-9]
-    return "lost points in " + ", ".join(lost) if lost else ""
+    return tr("lost points in {concepts}").format(concepts=", ".join(lost)) if lost else ""
 
 
-def render_batch(console: Console, results: Iterable[GradeResult], title: str = "") -> None:
+def render_batch(console: Console, results: Iterable[GradeResult], title: str = "", tr: Translator | None = None) -> None:
     """One table per assignment: student, score, status, time, and what was lost or why
     the submission was not graded (wrapped, never cut)."""
+    tr = tr or english()
     results = list(results)
     if title:
         console.print(Text(title, style="bold"))
@@ -146,26 +167,29 @@ def render_batch(console: Console, results: Iterable[GradeResult], title: str = 
     for assignment, members in by_assignment.items():
         table = Table(title=assignment if len(by_assignment) > 1 else None, box=box.SIMPLE_HEAD,
                       title_justify="left", pad_edge=False)
-        table.add_column("student", no_wrap=True, min_width=max(len(r.student) for r in members))
-        table.add_column("score", justify="right", no_wrap=True)
-        table.add_column("status", no_wrap=True)
+        table.add_column(tr("student"), no_wrap=True, min_width=max(len(r.student) for r in members))
+        table.add_column(tr("score"), justify="right", no_wrap=True)
+        table.add_column(tr("status"), no_wrap=True)
         table.add_column("s", justify="right", no_wrap=True)
-        table.add_column("notes", overflow="fold", ratio=1, min_width=10)
+        table.add_column(tr("notes"), overflow="fold", ratio=1, min_width=10)
         for result in members:
             table.add_row(
                 result.student, _score(result.score, result.max_score),
-                Text(result.status, style=STATUS_STYLE.get(result.status, "")),
-                f"{result.execution_time:.1f}", _notes(result),
+                Text(status_word(result.status, tr), style=STATUS_STYLE.get(result.status, "")),
+                f"{result.execution_time:.1f}", _notes(result, tr),
             )
         console.print(table)
 
 
-def render_summary(console: Console, results: Iterable[GradeResult]) -> None:
+def render_summary(console: Console, results: Iterable[GradeResult], tr: Translator | None = None) -> None:
     """A line counting the batch's outcomes."""
+    tr = tr or english()
     results = list(results)
     counts = {status: sum(r.status == status for r in results) for status in ("graded", "rejected", "error")}
-    parts = [f"{count} {status}" for status, count in counts.items() if count]
-    console.print(Text(f"{len(results)} submission(s): " + ", ".join(parts or ["none"])))
+    words = {"graded": tr("{count} graded"), "rejected": tr("{count} rejected"), "error": tr("{count} failed to grade")}
+    parts = [words[status].format(count=count) for status, count in counts.items() if count]
+    console.print(Text(tr("{count} submission(s): {outcomes}").format(
+        count=len(results), outcomes=", ".join(parts or [tr("none")]))))
 
 
 def render_validation(console: Console, assignment: str, checks: list) -> None:

@@ -211,9 +211,13 @@ class Then(Call):
             instance(value, Call.__str__(self), RETURNS_OBJECT[self.function])
         return value
 
-    def check(self, module, want, *, rule, mistakes, show=describe, notes=()):
-        """Run the call, read the result, expect ``want``; return what was read."""
-        got = self.read(self.result(module))
+    def check(self, module, want, *, rule, mistakes, show=describe, notes=(), seen=None):
+        """Run the call, read the result, expect ``want``; return what was read. ``seen`` is
+        given the student's result before it is read (for a picture of it)."""
+        value = self.result(module)
+        if seen is not None:
+            seen(value)
+        got = self.read(value)
         expect_equal(got, want, self, rule=rule, mistakes=mistakes, normalize=self.read, show=show, notes=notes)
         return got
 

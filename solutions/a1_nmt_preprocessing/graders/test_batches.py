@@ -5,7 +5,14 @@ lengths, the dtypes and shapes), so that each rule is charged by its own test. T
 contract leaves the bucketing algorithm free, so its checks state what is wrong with the
 batches (the first sample in no batch, the first batch that is too wide, ...) and compare
 that with "nothing".
+
+The batch-count test also records, for the report's picture, the padding the student's
+batches need beside random batches and batches in corpus order of the same size
+(``bucket_padding``), computed here from the batches the checks read.
 """
+
+import functools
+import random
 
 import torch
 
@@ -239,10 +246,10 @@ def _every_rule(lengths, batch_size, max_pad_len, oracle):
     return read, ok
 
 
-def _bucket(pre, mistakes, a1, check, rule, lengths, batch_size, max_pad_len):
+def _bucket(pre, mistakes, a1, check, rule, lengths, batch_size, max_pad_len, seen=None):
     read, ok = check
     call = a1.Then("{}", read, "bucketed_batch_indices", lengths, batch_size, max_pad_len)
-    call.check(pre, ok, mistakes=mistakes, rule=rule, show=str)
+    call.check(pre, ok, mistakes=mistakes, rule=rule, show=str, seen=seen)
 
 
 PARTITION = ("the batches are a partition of the sample indices: every index in exactly one batch, none dropped "
@@ -286,14 +293,15 @@ def test_bucketing_target_spread(pre, mistakes, a1):
         _bucket(pre, mistakes, a1, _spread(lengths, max_pad_len, 1), rule, lengths, batch_size, max_pad_len)
 
 
-def test_bucketing_batch_count(pre, mistakes, a1, rng, cases, oracle):
+def test_bucketing_batch_count(pre, mistakes, a1, rng, cases, oracle, record):
     """bucketing: no more batches than ceil(N / batch_size) + the number of non-empty length bins"""
     rule = ("at most ceil(N / batch_size) + (the number of non-empty 2-D bins of width max_pad_len + 1) batches: "
             "samples whose lengths fall in one bin share batches, filled up to batch_size")
     inputs = [([(s, s) for s in range(1, 31)], 10, 9)] + [(cases.lengths(rng, n, 40, 3), 16, 4) for n in (8, 40, 120)]
     for lengths, batch_size, max_pad_len in inputs:
+        picture = functools.partial(_record_padding, record, lengths, batch_size, max_pad_len)
         _bucket(pre, mistakes, a1, _count(oracle.batch_bound(lengths, batch_size, max_pad_len)), rule, lengths,
-                batch_size, max_pad_len)
+                batch_size, max_pad_len, seen=picture)
 
 
 def test_bucketing_leaves_lengths_unchanged(student, pre, mistakes):
@@ -402,6 +410,53 @@ def test_bucketing_real_sample(pre, mistakes, rng, cases, a1, oracle):
     batch_size, max_pad_len = rng.randint(8, 32), rng.randint(1, 5)
     _bucket(pre, mistakes, a1, _every_rule(lengths, batch_size, max_pad_len, oracle), ALL_RULES, lengths,
             batch_size, max_pad_len)
+
+
+# ---- the report's picture: padding with and without bucketing ----------------------------------
+
+MAX_PICTURE_BATCHES = 80
+"""Batches per batching kept for the picture (the most padded)."""
+
+
+def _padding(lengths, batches):
+    """The padding of batches whose sources and targets are each right-padded to the batch's
+    longest: the padding tokens of each batch (most padded first), their sum, and all the cells."""
+    pads, cells = [], 0
+    for batch in batches:
+        sources, targets = [lengths[i][0] for i in batch], [lengths[i][1] for i in batch]
+        width = max(sources) + max(targets)
+        cells += width * len(batch)
+        pads.append(width * len(batch) - sum(sources) - sum(targets))
+    return {"pads": sorted(pads, reverse=True)[:MAX_PICTURE_BATCHES], "batches": len(batches),
+            "padding": sum(pads), "cells": cells}
+
+
+def _padding_picture(lengths, batch_size, max_pad_len, value):
+    """The ``bucket_padding`` record of the student's batches (None unless they are a
+    partition into non-empty batches), random batches and batches in corpus order."""
+    batches = _batches(value, len(lengths))
+    indices = sorted(i for batch in batches for i in batch)
+    if any(not batch for batch in batches) or indices != list(range(len(lengths))):
+        return None
+    shuffled = list(range(len(lengths)))
+    random.Random(0).shuffle(shuffled)
+
+    def chunks(order):
+        return [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+
+    return {"samples": len(lengths), "batch_size": batch_size, "max_pad_len": max_pad_len,
+            "batchings": {"yours": _padding(lengths, batches), "random": _padding(lengths, chunks(shuffled)),
+                          "in_order": _padding(lengths, chunks(list(range(len(lengths)))))}}
+
+
+def _record_padding(record, lengths, batch_size, max_pad_len, value):
+    """Record the picture of this case (None, no picture, where the batches cannot be drawn),
+    never failing: a picture decides nothing."""
+    try:
+        picture = _padding_picture(lengths, batch_size, max_pad_len, value)
+    except Exception:  # noqa: BLE001 - what the checks say about the batches is said there
+        picture = None
+    record("bucket_padding", picture)
 
 
 # ---- teacher_forcing_pair -----------------------------------------------------------------------

@@ -16,9 +16,16 @@ as finished but left it live) breaks a finishing rule and is charged there. The 
 the whole vocabulary, so a parent computed as round(j / V) instead of j // V shows here
 (and only here: the other concepts' tables keep to its lower half). The first-call check
 looks at the first call only, even when the search fails later.
+
+The all-extensions test also records, for the report's picture, what the student's search
+fed step at each call beside the live hypotheses of the simulated contract, and both lists
+of returned hypotheses (``beam_steps``): read from the step's own record of its calls, so
+it makes no call and decides nothing.
 """
 
 from __future__ import annotations
+
+import math
 
 from autograder.toolkit import CheckFailed
 
@@ -68,18 +75,22 @@ def _live_text(prefixes):
     return "[" + ", ".join("<sos>" if not p else str(list(p)) for p in prefixes) + "]"
 
 
-def check_candidates(a3, dec, mistakes, case, *, first_call_only=False):
+def check_candidates(a3, dec, mistakes, case, *, first_call_only=False, keep=None):
     lm, beam_size, max_len, run = case
     step = a3.PositionStep(lm, max_len)
     call = a3.beam_call(step, beam_size, max_len, 0.0)
+    value = None
     try:
         value = a3.run(call, dec, mistakes)
     except CheckFailed:
         if not (first_call_only and step.calls):
             raise
-        value = None  # the first call is all this check looks at: what came later is charged elsewhere
+        # the first call is all this check looks at: what came later is charged elsewhere
+    finally:
+        _record_beam(keep, a3, case, step)  # the calls of step so far, even when the search failed
     view = _view(a3)
     seen = view(step, value)
+    _record_beam(keep, a3, case, step, seen)  # and what it returned, as this check read it
     table = a3.beam_table(lm, run, a3.prefixes_of(a3.quiet_hypotheses(value) or []))
 
     def wrong(rule, observed, expected, did=False):
@@ -129,10 +140,11 @@ def test_candidates_first_step_one_hypothesis(a3, dec, mistakes, rng):
         check_candidates(a3, dec, mistakes, _case(a3, rng, size, depth=2), first_call_only=True)
 
 
-def test_candidates_over_all_extensions(a3, dec, mistakes, rng):
+def test_candidates_over_all_extensions(a3, dec, mistakes, rng, record):
     """Beam candidates: the best of ALL K*V candidates are kept, not the best extension of each hypothesis"""
     for size in a3.sizes(8, 12):
-        check_candidates(a3, dec, mistakes, _case(a3, rng, size + 4, accept=_two_children_of_one_parent))
+        check_candidates(a3, dec, mistakes, _case(a3, rng, size + 4, accept=_two_children_of_one_parent),
+                         keep=record)
 
 
 def test_candidates_random(a3, dec, mistakes, rng):
@@ -177,3 +189,57 @@ def test_candidates_wide_beam_keeps_all(a3, dec, mistakes, rng):
                              f"all {vocab_size} of them: {want}",
                              diagnosis=a3.known_mistake(mistakes, call, kept, seen), did=True,
                              notes=[a3.table_text(lm, [()])])
+
+
+# ---- the report's picture: the beam, step by step ---------------------------------------------
+
+PICTURE_STEPS, PICTURE_BEAM, PICTURE_TOKENS = 14, 12, 14
+"""At most so many calls, hypotheses per call and tokens per hypothesis are recorded."""
+
+
+def _hypotheses_record(hyps, vocab_size):
+    """(tokens, logprob) pairs as ``[{"tokens", "logprob"}]``, best first, or None where one
+    has a token that is not an id of the vocabulary or a logprob that is not a finite number."""
+    shown = []
+    for tokens, logprob in sorted(hyps, key=lambda h: -h[1])[:PICTURE_BEAM]:
+        if not all(0 <= t < vocab_size for t in tokens) or not math.isfinite(logprob):
+            return None
+        shown.append({"tokens": list(tokens[:PICTURE_TOKENS]), "logprob": round(logprob, 4)})
+    return shown
+
+
+def _returned(seen):
+    """The (tokens, logprob) pairs a run returned, from its ``_view`` (None when it crashed
+    or returned nothing readable)."""
+    if isinstance(seen, tuple) and len(seen) == 2 and isinstance(seen[1], tuple):
+        return list(seen[1])
+    return None
+
+
+def _beam_picture(a3, case, step, seen):
+    """The ``beam_steps`` record: the last tokens of each call the student's search made of
+    step, the live hypotheses (with their logprobs) the contract's search extends at that
+    call, and what each returned (the student's as the check read it, in ``seen``)."""
+    lm, beam_size, max_len, run = case
+    steps = []
+    for k in range(min(max(len(step.calls), len(run.live_per_call)), PICTURE_STEPS)):
+        live = run.live_per_call[k][:PICTURE_BEAM] if k < len(run.live_per_call) else None
+        correct = None if live is None else [{"tokens": list(p), "logprob": round(lm.sequence_logprob(p), 4)}
+                                             for p in live]
+        steps.append({"yours": step.calls[k].last[:PICTURE_BEAM] if k < len(step.calls) else None,
+                      "correct": correct})
+    returned = _returned(seen)
+    return {"sos": a3.SOS, "eos": a3.EOS, "beam_size": beam_size, "max_len": max_len, "steps": steps,
+            "returned": {"yours": None if returned is None else _hypotheses_record(returned, lm.vocab_size),
+                         "correct": _hypotheses_record([(h.tokens, h.logprob) for h in run.hyps], lm.vocab_size)}}
+
+
+def _record_beam(record, a3, case, step, seen=None):
+    """Record the picture of this case with ``record`` (the fixture; None: no picture), never
+    failing: a picture decides nothing. It reads only what the grader already holds."""
+    if record is None:
+        return
+    try:
+        record("beam_steps", _beam_picture(a3, case, step, seen))
+    except Exception:  # noqa: BLE001 - a picture is a decoration
+        pass

@@ -128,10 +128,21 @@ def _metric(smooth_method, effective_order, max_n):
 
 def sacre_corpus(hypotheses, references, max_n=4):
     """sacrebleu's corpus BLEU (no smoothing, no effective order) on token lists."""
+    return _metric("none", False, max_n).corpus_score([" ".join(h) for h in hypotheses], _streams(references)).score
+
+
+def _streams(references):
+    """sacrebleu's reference streams (the transpose of references per sentence); None marks
+    a missing reference."""
     most = max(len(refs) for refs in references)
-    # sacrebleu wants reference streams (the transpose); None marks a missing reference.
-    streams = [[" ".join(refs[k]) if k < len(refs) else None for refs in references] for k in range(most)]
-    return _metric("none", False, max_n).corpus_score([" ".join(h) for h in hypotheses], streams).score
+    return [[" ".join(refs[k]) if k < len(refs) else None for refs in references] for k in range(most)]
+
+
+def sacre_parts(hypotheses, references, max_n=4):
+    """sacrebleu's clipped matches and n-gram totals per order, summed over the corpus, and
+    its brevity penalty (of the summed lengths), on token lists."""
+    score = _metric("none", False, max_n).corpus_score([" ".join(h) for h in hypotheses], _streams(references))
+    return list(score.counts), list(score.totals), score.bp
 
 
 def sacre_sentence(hypothesis, references, max_n=4):
@@ -142,7 +153,8 @@ def sacre_sentence(hypothesis, references, max_n=4):
 @pytest.fixture
 def oracle():
     return types.SimpleNamespace(ngrams=count_ngrams, clipped=clipped, prf=unigram_prf, closest=closest,
-                                 geometric=geometric, corpus=sacre_corpus, sentence=sacre_sentence)
+                                 geometric=geometric, corpus=sacre_corpus, sentence=sacre_sentence,
+                                 parts=sacre_parts)
 
 
 # ---- random cases (all from the secret-seeded rng) ------------------------------------------

@@ -1,5 +1,13 @@
-"""Graders: counting n-grams, unigram precision / recall / F1, clipped n-gram precision."""
+"""Graders: counting n-grams, unigram precision / recall / F1, clipped n-gram precision.
 
+The first clipping test also records, for the report's picture, the student's clipped
+precisions and brevity penalty on a small fixed corpus beside sacrebleu's (``bleu_precisions``):
+calls made after its checks, whose outcome never changes the verdict.
+"""
+
+import contextlib
+
+from autograder.remote import StudentCrash, StudentError, StudentTimeout
 from autograder.toolkit import (
     Call,
     counter,
@@ -167,14 +175,15 @@ def _check_clipped(bleu, mistakes, hypothesis, references, n, want, rule, part=N
     expect_equal(got, tuple(want), call, rule=rule, mistakes=mistakes, normalize=tuple, same=same)
 
 
-def test_clipping_ordinary_sentence(bleu, mistakes):
+def test_clipping_ordinary_sentence(bleu, mistakes, oracle, record):
     """Clipping: (matches, total) of a hypothesis without repeated words"""
     hypothesis = ["the", "cat", "sat", "on", "a", "mat"]
     references = [["the", "cat", "is", "on", "the", "mat"]]
-    _check_clipped(bleu, mistakes, hypothesis, references, 1, (4, 6),
-                   "4 of the 6 hypothesis words occur in the reference: (matches, total) = (4, 6)")
-    _check_clipped(bleu, mistakes, hypothesis, references, 2, (1, 5),
-                   "of the 5 hypothesis bigrams only ('the', 'cat') occurs in the reference: (1, 5)")
+    with drawn_after(lambda: record("bleu_precisions", _precisions_picture(bleu, mistakes, oracle))):
+        _check_clipped(bleu, mistakes, hypothesis, references, 1, (4, 6),
+                       "4 of the 6 hypothesis words occur in the reference: (matches, total) = (4, 6)")
+        _check_clipped(bleu, mistakes, hypothesis, references, 2, (1, 5),
+                       "of the 5 hypothesis bigrams only ('the', 'cat') occurs in the reference: (1, 5)")
 
 
 def test_clipping_repeated_word(bleu, mistakes):
@@ -260,3 +269,91 @@ def test_clipping_n_below_one(bleu, mistakes):
     call = Call("modified_precision", ["a"], [["a"]], 0)
     with trusted(bleu, mistakes, "ngrams"):
         expect_raises(ValueError, bleu.modified_precision, call, rule="n must be at least 1", mistakes=mistakes)
+
+
+# ---- the report's picture: the student's precisions and penalty beside sacrebleu's ------------
+
+PICTURE_HYPOTHESES = [["the", "the", "cat", "sat", "on", "the", "mat"], ["a", "dog", "in", "the", "garden"]]
+PICTURE_REFERENCES = [[["the", "cat", "sat", "on", "the", "mat"], ["there", "is", "a", "cat", "on", "the", "mat"]],
+                      [["a", "dog", "is", "playing", "in", "the", "garden"]]]
+"""A repeated word (clipped by its largest count in ONE reference), two references, and
+hypotheses shorter than their closest references (a brevity penalty below 1)."""
+ORDERS = 4
+
+
+@contextlib.contextmanager
+def drawn_after(make_picture):
+    """Run ``make_picture`` after the block's checks, whether they passed or failed, without
+    changing how they ended: nothing it raises escapes, and it is skipped when the student's
+    process crashed or ran out of time."""
+    try:
+        yield
+    except (StudentCrash, StudentTimeout):
+        raise
+    except Exception:
+        _quietly(make_picture)
+        raise
+    _quietly(make_picture)
+
+
+def _quietly(function):
+    try:
+        function()
+    except Exception:  # noqa: BLE001 - a picture is a decoration: it never decides a verdict
+        pass
+
+
+def _whole(value):
+    """A count from what a student function returned (a whole number up to 10**9), or None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 10**9:
+        return None
+    return int(value) if float(value).is_integer() else None
+
+
+def _student_counts(bleu, mistakes, hypotheses, references, n):
+    """(matches, total) of order n summed over the corpus from the student's
+    modified_precision (with a correct ngrams, as this concept is graded), or (None, None)
+    when a call gives no pair of counts."""
+    matches = total = 0
+    with trusted(bleu, mistakes, "ngrams"):
+        for hypothesis, refs in zip(hypotheses, references):
+            try:
+                answer = bleu.modified_precision(hypothesis, refs, n)
+            except (StudentCrash, StudentTimeout):
+                raise
+            except StudentError:
+                return None, None
+            pair = [_whole(x) for x in answer] if isinstance(answer, (list, tuple)) and len(answer) == 2 else None
+            if pair is None or None in pair:
+                return None, None
+            matches, total = matches + pair[0], total + pair[1]
+    return matches, total
+
+
+def _student_penalty(bleu, hyp_len, ref_len):
+    """The student's brevity_penalty(hyp_len, ref_len), or None when it is not a number."""
+    try:
+        value = bleu.brevity_penalty(hyp_len, ref_len)
+    except (StudentCrash, StudentTimeout):
+        raise
+    except StudentError:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not abs(value) < 1e9:
+        return None
+    return float(value)
+
+
+def _precisions_picture(bleu, mistakes, oracle):
+    """The ``bleu_precisions`` record: the corpus's clipped matches and totals per order and
+    its brevity penalty, from the student's modified_precision and brevity_penalty and from
+    sacrebleu."""
+    hypotheses, references = PICTURE_HYPOTHESES, PICTURE_REFERENCES
+    hyp_len = sum(len(h) for h in hypotheses)
+    ref_len = sum(oracle.closest(len(h), [len(r) for r in refs]) for h, refs in zip(hypotheses, references))
+    counts = [_student_counts(bleu, mistakes, hypotheses, references, n) for n in range(1, ORDERS + 1)]
+    matches, totals, penalty = oracle.parts(hypotheses, references, ORDERS)
+    return {"hypotheses": [" ".join(h) for h in hypotheses],
+            "references": [[" ".join(r) for r in refs] for refs in references],
+            "yours": {"matches": [m for m, _ in counts], "totals": [t for _, t in counts],
+                      "brevity_penalty": _student_penalty(bleu, hyp_len, ref_len)},
+            "sacrebleu": {"matches": matches, "totals": totals, "brevity_penalty": penalty}}

@@ -16,13 +16,18 @@ Each concept is read from what that rule alone decides, so one mistake costs one
 
 Every rate check accepts a range that a correct solution leaves with probability below
 1e-6 (``expect_rate``; each docstring says how).
+
+The 0.15 selection test also records, for the report's picture, the rates of the
+student's corruption beside the ranges a correct one falls in (``mlm_rates``): its own
+selection rate, and the 80/10/10 split of its mlm_probability=1.0 batch, read as the
+replacement tests read theirs. Recording makes no call and decides nothing.
 """
 
 from __future__ import annotations
 
 import torch
 
-from autograder.toolkit import expect_rate, fail
+from autograder.toolkit import acceptance, expect_rate, fail
 
 LENGTH = 512
 FUNCTION = "mask_tokens"
@@ -41,7 +46,8 @@ def _calibration_note(call, changed, total):
 
 def _calibrate(a6, pre, student, rng, ids, special):
     """The share of non-special tokens that change when every one is selected
-    (``mlm_probability=1.0``): the call, the share, and its count (changed, positions)."""
+    (``mlm_probability=1.0``): the call, the share, its count (changed, positions) and what
+    mask_tokens returned (corrupted, labels)."""
     call, out, labels = a6.run_mask(pre, student, ids, special, 1.0, a6.seed_from(rng))
     changed, total = _changed_words(ids, special, out, labels)
     if changed < total // 100:
@@ -49,15 +55,19 @@ def _calibrate(a6, pre, student, rng, ids, special):
                    "changes ([MASK] or a random id) unless it is one of the 10% kept", call,
                    observed=f"{changed} of the {total} non-special tokens changed",
                    expected="about 90% of them changed")
-    return call, changed / total, (changed, total)
+    return call, changed / total, (changed, total), (out, labels)
 
 
-def _selection_rate(a6, pre, student, rng, mistakes, p, rows, false_failure):
+def _selection_rate(a6, pre, student, rng, mistakes, p, rows, false_failure, record=None):
     ids1, special1 = a6.mlm_batch(rng, rows, LENGTH)
-    call1, share1, (changed1, total1) = _calibrate(a6, pre, student, rng, ids1, special1)
+    call1, share1, (changed1, total1), (out1, labels1) = _calibrate(a6, pre, student, rng, ids1, special1)
     ids, special = a6.mlm_batch(rng, rows, LENGTH)
     call, out, labels = a6.run_mask(pre, student, ids, special, p, a6.seed_from(rng))
     changed, total = _changed_words(ids, special, out, labels)
+    if record is not None:
+        _keep(record, "mlm_rates", lambda: {"rates": [
+            _selection_picture(p, share1, changed, total, false_failure),
+            *_split_picture(a6, ids1, special1, out1, labels1)]})
 
     def rate_of(module):
         # the module's own selection rate (its share changed at p over its share at 1.0),
@@ -75,7 +85,7 @@ def _selection_rate(a6, pre, student, rng, mistakes, p, rows, false_failure):
                 notes=[_calibration_note(call1, changed1, total1)])
 
 
-def test_mlm_selection_rate(pre, a6, rng, student, mistakes):
+def test_mlm_selection_rate(pre, a6, rng, student, mistakes, record):
     """MLM selection: each non-special position is selected with probability mlm_probability (0.15)
 
     Read from the tokens that change, calibrated by the share that changes at
@@ -84,7 +94,7 @@ def test_mlm_selection_rate(pre, a6, rng, student, mistakes):
     positions) a correct solution fails with probability about 6e-7 (summed exactly over
     the share's binomial distribution), below 1e-6.
     """
-    _selection_rate(a6, pre, student, rng, mistakes, 0.15, 400, 5e-7)
+    _selection_rate(a6, pre, student, rng, mistakes, 0.15, 400, 5e-7, record)
 
 
 def test_mlm_selection_other_probability(pre, a6, rng, student, mistakes):
@@ -107,7 +117,7 @@ def test_mlm_selection_independent(pre, a6, rng, student, mistakes):
     """
     words, length, rows = 20, 32, 2000
     ids1, special1 = a6.fixed_rows(rng, rows, words, length)
-    call1, share1, (changed1, total1) = _calibrate(a6, pre, student, rng, ids1, special1)
+    call1, share1, (changed1, total1), _ = _calibrate(a6, pre, student, rng, ids1, special1)
     ids, special = a6.fixed_rows(rng, rows, words, length)
     call, out, labels = a6.run_mask(pre, student, ids, special, None, a6.seed_from(rng))
 
@@ -231,6 +241,14 @@ def test_mlm_labels_changed_positions(pre, a6, rng, student, mistakes):
 
 # ---- replacement: 80 / 10 / 10 at mlm_probability=1.0 ---------------------------------
 
+def _outcomes(a6):
+    """What became of a selected position (from the ids and the corrupted ids), each with its
+    rate in a correct solution: a random id may be [MASK] or the original id."""
+    return {"mask": (lambda ids, out: out == a6.MASK_ID, 0.8 + 0.1 / a6.VOCAB),
+            "random": (lambda ids, out: (out != a6.MASK_ID) & (out != ids), 0.1 * (1 - 2 / a6.VOCAB)),
+            "kept": (lambda ids, out: out == ids, 0.1 + 0.1 / a6.VOCAB)}
+
+
 def _replacement(a6, pre, student, rng, mistakes, outcome, p, what, rule):
     """Among the non-special positions that carry a label (the selected ones) with
     mlm_probability=1.0, the share with ``outcome(ids, out)`` must be ``p``."""
@@ -259,8 +277,7 @@ def test_mlm_replacement_mask(pre, a6, rng, student, mistakes):
     Expected rate 0.8 + 0.1/1000 (a random id may be [MASK]); a correct solution fails with
     probability below 1e-6.
     """
-    _replacement(a6, pre, student, rng, mistakes, lambda ids, out: out == a6.MASK_ID, 0.8 + 0.1 / a6.VOCAB,
-                 "a selected position became [MASK]",
+    _replacement(a6, pre, student, rng, mistakes, *_outcomes(a6)["mask"], "a selected position became [MASK]",
                  "of the selected positions, 80% become mask_token_id (10% a random id, 10% unchanged)")
 
 
@@ -270,8 +287,7 @@ def test_mlm_replacement_random(pre, a6, rng, student, mistakes):
     Counted: a selected position that became neither [MASK] nor its own id; expected rate
     0.1 x (1 - 2/1000). A correct solution fails with probability below 1e-6.
     """
-    _replacement(a6, pre, student, rng, mistakes, lambda ids, out: (out != a6.MASK_ID) & (out != ids),
-                 0.1 * (1 - 2 / a6.VOCAB), "a selected position became another id",
+    _replacement(a6, pre, student, rng, mistakes, *_outcomes(a6)["random"], "a selected position became another id",
                  "of the selected positions, 10% get a random id: [MASK] with probability 0.8, and of the "
                  "REST a random id with probability 0.5 (10% overall, not 0.1 of the rest)")
 
@@ -282,8 +298,7 @@ def test_mlm_replacement_kept(pre, a6, rng, student, mistakes):
     Expected rate 0.1 + 0.1/1000 (a random id may be the original); a correct solution
     fails with probability below 1e-6.
     """
-    _replacement(a6, pre, student, rng, mistakes, lambda ids, out: out == ids, 0.1 + 0.1 / a6.VOCAB,
-                 "a selected position kept its token",
+    _replacement(a6, pre, student, rng, mistakes, *_outcomes(a6)["kept"], "a selected position kept its token",
                  "of the selected positions, 10% keep their token (80% [MASK], 10% a random id)")
 
 
@@ -343,3 +358,40 @@ def test_mlm_generator_seed(pre, a6, rng, student, mistakes):
         raise fail("the corruption is random, drawn from the generator: another seed gives another corruption",
                    f"{runs[0][0]} and {runs[2][0]}", observed="the same output for both seeds",
                    expected="different outputs")
+
+
+# ---- the report's picture: the rates of the student's corruption --------------------------------
+
+def _keep(record, name, make):
+    """``record(name, make())``, unless making it fails: a picture never decides a verdict."""
+    try:
+        record(name, make())
+    except Exception:  # noqa: BLE001 - a picture is a decoration
+        pass
+
+
+def _rate(kind, count, n, target, low, high, scale=1.0):
+    """A rate of ``count`` of ``n`` positions (divided by ``scale`` too) with its range [low, high] of counts."""
+    per = n * scale
+    return {"kind": kind, "observed": count / per, "low": low / per, "high": high / per, "target": target, "n": n}
+
+
+def _selection_picture(p, share1, changed, total, false_failure):
+    """The selection rate as the check reads it: the share of non-special tokens that changed
+    over the share that changes when all are selected, with the check's range on the same scale."""
+    low, high = acceptance(total, p * share1, false_failure)
+    return _rate("selected", changed, total, p, low, high, scale=share1)
+
+
+def _split_picture(a6, ids, special, out, labels):
+    """The shares of the selected positions of a batch corrupted at mlm_probability=1.0 that
+    became [MASK], a random id or stayed, each with the range the replacement checks accept."""
+    selected = (labels != -100) & ~special
+    n = int(selected.sum())
+    if n == 0:
+        return []
+    rates = []
+    for kind, (outcome, target) in _outcomes(a6).items():
+        low, high = acceptance(n, target)
+        rates.append(_rate(kind, int((outcome(ids, out) & selected).sum()), n, target, low, high))
+    return rates

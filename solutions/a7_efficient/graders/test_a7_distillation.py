@@ -24,16 +24,24 @@ The gradient with respect to the student logits is taken in the student's proces
 ``support/a7_losses_probe.py`` (autograd cannot cross the process boundary); the verdict
 compares the gradient it returns with the one computed here, and the same file runs here
 on the known mistakes to recognise one.
+
+The T**2 test also records, for the report's picture, the student's loss with alpha = 1 on
+one fixed batch at temperatures from 0.5 to 16 beside the correct T**2 * KL and the KL
+alone (``distillation_temperature``): calls made after its checks, whose outcome never
+changes the verdict.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import math
 import types
 from pathlib import Path
 
 import torch
 
+from autograder.remote import StudentCrash, StudentError, StudentTimeout
 from autograder.toolkit import Call, describe, expect_close, expect_equal, expect_unchanged, fail, number
 
 FUNCTION = "distillation_loss"
@@ -300,17 +308,18 @@ def test_distillation_both_softened(student, mistakes, rng):
         check(efficient, mistakes, t.clone(), t, y, temperature, 1.0, RULE_SOFTENED)
 
 
-def test_distillation_temperature_squared(student, mistakes, rng):
+def test_distillation_temperature_squared(student, mistakes, rng, record):
     """Distillation: the soft term is multiplied by T^2 (a large T and a confident teacher)"""
     efficient = student.module("efficient")
     gen = generator(rng)
-    for shape, temperature in (((4, 6), rng.choice((6.0, 8.0))), ((6, 5), rng.choice((10.0, 12.0)))):
-        t = confident(gen, shape)
-        s = reversed_vocabulary(t)
-        y = t.argmax(dim=-1)
-        note = (f"at T = {temperature!r} the KL itself is small (about 1/T**2 of its size at T = 1): only T**2 * KL "
-                "keeps the soft term the size of the hard one")
-        check(efficient, mistakes, s, t, y, temperature, 0.5, RULE_T_SQUARED, notes=[note])
+    with drawn_after(lambda: record("distillation_temperature", _temperature_picture(efficient))):
+        for shape, temperature in (((4, 6), rng.choice((6.0, 8.0))), ((6, 5), rng.choice((10.0, 12.0)))):
+            t = confident(gen, shape)
+            s = reversed_vocabulary(t)
+            y = t.argmax(dim=-1)
+            note = (f"at T = {temperature!r} the KL itself is small (about 1/T**2 of its size at T = 1): only T**2 * "
+                    "KL keeps the soft term the size of the hard one")
+            check(efficient, mistakes, s, t, y, temperature, 0.5, RULE_T_SQUARED, notes=[note])
 
 
 def test_distillation_kl_all_rows(student, mistakes, rng):
@@ -373,3 +382,59 @@ def test_distillation_arguments_unchanged(student, mistakes, rng):
     s, t = quarters(gen, shape), quarters(gen, shape)
     call = loss_call(s, t, class_labels(rng, gen, shape[:-1], 5, ignored=0.3), 2.5, 0.3)
     expect_unchanged(student, efficient, call, rule=RULE_UNCHANGED, mistakes=mistakes)
+
+
+# ---- the report's picture: the loss against the temperature ------------------------------------
+
+PICTURE_TEMPERATURES = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
+PICTURE_STUDENT = torch.tensor([[1.0, 2.0, 0.0, 0.0, -1.0], [0.5, 0.5, 1.0, 0.0, -0.5], [0.0, 1.0, 0.0, 1.0, 0.0]])
+PICTURE_TEACHER = torch.tensor([[3.0, 1.0, 0.0, -1.0, -2.0], [0.0, 2.5, 0.5, -1.0, 0.0], [-1.0, 0.0, 0.0, 3.0, 1.0]])
+PICTURE_LABELS = torch.tensor([0, 1, 3])
+"""One fixed batch: a peaked teacher and a student that disagrees with it."""
+
+
+@contextlib.contextmanager
+def drawn_after(make_picture):
+    """Run ``make_picture`` after the block's checks, whether they passed or failed, without
+    changing how they ended: nothing it raises escapes, and it is skipped when the student's
+    process crashed or ran out of time."""
+    try:
+        yield
+    except (StudentCrash, StudentTimeout):
+        raise
+    except Exception:
+        _quietly(make_picture)
+        raise
+    _quietly(make_picture)
+
+
+def _quietly(function):
+    try:
+        function()
+    except Exception:  # noqa: BLE001 - a picture is a decoration: it never decides a verdict
+        pass
+
+
+def _student_loss(efficient, temperature):
+    """The student's loss with alpha = 1 on the picture's batch, or None when it is not a number."""
+    try:
+        value = efficient.distillation_loss(PICTURE_STUDENT, PICTURE_TEACHER, PICTURE_LABELS, temperature, 1.0)
+    except (StudentCrash, StudentTimeout):
+        raise
+    except StudentError:
+        return None
+    if isinstance(value, torch.Tensor) and value.numel() == 1 and value.is_floating_point():
+        value = float(value.reshape(()))
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return None
+    return round(float(value), 6)
+
+
+def _temperature_picture(efficient):
+    """The ``distillation_temperature`` record: the student's loss with alpha = 1 at each
+    temperature, the correct soft term T**2 * mean KL, and the mean KL alone."""
+    correct = [expected(PICTURE_STUDENT, PICTURE_TEACHER, PICTURE_LABELS, t, 1.0)[1] for t in PICTURE_TEMPERATURES]
+    return {"alpha": 1.0, "temperatures": list(PICTURE_TEMPERATURES),
+            "yours": [_student_loss(efficient, t) for t in PICTURE_TEMPERATURES],
+            "correct": [round(c, 6) for c in correct],
+            "kl_only": [round(c / t ** 2, 6) for c, t in zip(correct, PICTURE_TEMPERATURES)]}
