@@ -5,18 +5,21 @@ Each result is written to the gradebook (when one is given) the moment it is rea
 handed to ``on_result``, so a batch that stops half-way keeps everything already graded.
 A worker that fails unexpectedly costs its submission an ``error`` result, never the
 batch. Student names are computed here, once per submission, and travel with it.
+A late penalty is charged here too, in the trusted process, as each result arrives from
+wherever it was graded (:mod:`autograder.late`).
 """
 
 from __future__ import annotations
 
 import concurrent.futures as futures
+import datetime as dt
 import logging
 import multiprocessing
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
-from . import logs
+from . import late, logs
 from .cluster import grade_on_cluster
 from .intake import student_name
 from .pipeline import grade
@@ -61,6 +64,8 @@ def grade_many(
     gradebook: Gradebook | None = None,
     resume: bool = False,
     seeds: Sequence[str | None] | None = None,
+    submitted_at: Sequence[dt.datetime | None] | None = None,
+    extensions: Mapping[str, dt.datetime] | None = None,
 ) -> list[GradeResult]:
     """Grade every submission; results come back in the order of ``sources``.
 
@@ -77,6 +82,10 @@ def grade_many(
     Results are recorded in ``gradebook`` as they finish. With ``resume``, a submission
     whose content these graders already graded into it is unpacked, found there and not
     graded again: its result has status ``skipped`` and is not recorded.
+
+    ``submitted_at`` gives each submission's time (see :func:`autograder.late.dating`):
+    it is recorded, and where the assignment has a late policy the penalty is charged,
+    against the student's due date in ``extensions`` where there is one.
     """
     names = [student or student_name(source, assignment)
              for source, student in zip(sources, students or [None] * len(sources))]
@@ -86,8 +95,11 @@ def grade_many(
         skips = [gradebook.graded_hashes(assignment.id, name, grader_hash) for name in names]
     seeds = list(seeds) if seeds is not None else [None] * len(sources)
     results: list[GradeResult | None] = [None] * len(sources)
+    times = list(submitted_at) if submitted_at is not None else [None] * len(sources)
 
     def finish(index: int, result: GradeResult) -> None:
+        if result.status != SKIPPED:
+            late.apply(result, assignment, times[index], (extensions or {}).get(result.student))
         results[index] = result
         if gradebook is not None and result.status != SKIPPED:
             gradebook.record(result)

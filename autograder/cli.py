@@ -33,7 +33,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from . import logs
+from . import late, logs
 from .batch import default_jobs, grade_many
 from .cluster import ClusterError
 from .feedback.gradescope import to_gradescope
@@ -117,7 +117,10 @@ def cmd_check(args: argparse.Namespace, course: Course | None) -> int:
     _require_paths([args.path])
     err.print(f"Running the public tests of {assignment.title} on {args.path} ...")
     result = grade_many(assignment, [Path(args.path)], public=True)[0]
-    render_check(out, result, translator(args.lang, [assignment.directory]))
+    tr = translator(args.lang, [assignment.directory])
+    render_check(out, result, tr)
+    if args.junit:
+        _write_junit([result], Path(args.junit), tr, audience="student", due=assignment.due)
     return Exit.OK if result.status == "graded" and result.score == result.max_score else Exit.FAILED
 
 
@@ -131,6 +134,10 @@ def cmd_grade(args: argparse.Namespace, course: Course) -> int:
         _check_sandbox(args)
     sources = [Path(s) for s in args.submissions]
     tr = _translator(args, course, [assignment.id])
+    dating = late.dating(assignment, sources, students=[args.student] if args.student else None,
+                         submitted_at=args.submitted_at, manifest=args.manifest, extensions=args.extensions)
+    for note in dating.notes(tr):
+        err.print(note)
     gradebook = None
     if not args.no_gradebook:
         location, why = locate(args.gradebook, course.root)
@@ -153,7 +160,7 @@ def cmd_grade(args: argparse.Namespace, course: Course) -> int:
             results = grade_many(assignment, sources, jobs=args.jobs or default_jobs(), on_result=on_result,
                                  students=[args.student] if args.student else None, cluster=args.cluster,
                                  require_sandbox=args.require_sandbox, warm=args.warm, gradebook=gradebook,
-                                 resume=args.resume)
+                                 resume=args.resume, submitted_at=dating.times, extensions=dating.extensions)
     finally:
         if gradebook is not None:
             gradebook.close()
@@ -163,6 +170,8 @@ def cmd_grade(args: argparse.Namespace, course: Course) -> int:
         err.print(f"--resume: {len(skipped)} of {len(sources)} already graded, skipped")
     if args.html:
         _write_html(results, Path(args.html), args.audience, course, tr)
+    if args.junit:
+        _write_junit(results, Path(args.junit), tr, audience=args.audience, due=assignment.due)
     if not args.json:
         if len(results) == 1 or args.details:
             for result in results:
@@ -337,34 +346,25 @@ def _translator(args: argparse.Namespace, course: Course, assignment_ids: list[s
     return translator(args.lang, folders)
 
 
+def _write_junit(results: list[GradeResult], path: Path, tr: Translator, *, audience: str, due: str | None) -> None:
+    from .feedback.junit import write_junit
+
+    write_junit(results, path, tr, audience=audience, due=due)
+    err.print(f"wrote {path} (JUnit XML, {len(results)} submission(s), for {audience}s)")
+
+
 def _write_html(results: list[GradeResult], folder: Path, audience: str, course: Course, tr: Translator) -> None:
     """One self-contained page per attempt and an index per assignment, under ``folder``."""
     from .feedback.html import write_reports
+    from .stats import stats_page
 
     written = 0
     for assignment_id in sorted({r.assignment for r in results}):
         due = course.assignment(assignment_id).due if assignment_id in course.assignment_ids() else None
         written += len(write_reports([r for r in results if r.assignment == assignment_id], folder,
-                                     audience=audience, due=due, tr=tr))
+                                     audience=audience, due=due, tr=tr, stats=stats_page(tr=tr)))
     err.print(f"wrote {written} HTML page(s) for {audience}s under {folder}/ (index.html per assignment is "
               "for instructors)")
-
-
-def cmd_export(args: argparse.Namespace, course: Course) -> int:
-    location, why = locate(args.gradebook, course.root)
-    with _existing_gradebook(location, why) as gradebook:
-        if gradebook.count() == 0:
-            raise UsageError(f"the gradebook {describe(location)} has no attempts yet: nothing to export")
-        if args.output:
-            with open(args.output, "w", newline="", encoding="utf-8") as handle:
-                ungraded = gradebook.export_csv(handle)
-            err.print(f"wrote {args.output}")
-        else:
-            ungraded = gradebook.export_csv(sys.stdout)
-    if ungraded:
-        err.print(f"{ungraded} cell(s) left empty: every attempt there is an error (the graders or the framework "
-                  "failed); regrade them with `autograder grade ... --resume`")
-    return Exit.OK
 
 
 # --------------------------------------------------------------------------- checks
@@ -439,6 +439,8 @@ def parser() -> argparse.ArgumentParser:
     lang_help = ("the language of the feedback: " + " or ".join(LANGUAGES)
                  + " (default: $AUTOGRADER_LANG, else the locale's language, else en)")
     check.add_argument("--lang", choices=LANGUAGES, help=lang_help)
+    junit_help = "also write the results as JUnit XML to FILE (one testsuite per submission), for CI dashboards"
+    check.add_argument("--junit", metavar="FILE", help=junit_help)
     check.set_defaults(run=cmd_check)
 
     grade = verb("grade", "grade submissions with the hidden graders and record them in the gradebook")
@@ -467,6 +469,8 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument("--require-sandbox", action=argparse.BooleanOptionalAction, default=bool(os.environ.get("CI")),
                        help="refuse to grade without namespaces and seccomp (default: on when $CI is set)")
     grade.add_argument("--lang", choices=LANGUAGES, help=lang_help)
+    late.add_grade_arguments(grade)
+    grade.add_argument("--junit", metavar="FILE", help=junit_help + "; follows --audience")
     grade.set_defaults(run=cmd_grade)
 
     validate = verb("validate", "prove the graders with the reference, the stub and the mutants")
@@ -510,6 +514,12 @@ def parser() -> argparse.ArgumentParser:
                               help="add new messages (untranslated) and drop removed ones first")
     translations.set_defaults(run=cmd_translations)
 
+    from .similarity import register as register_similarity
+    from .stats import register as register_stats
+
+    register_similarity(verb)
+    register_stats(verb)
+
     show = verb("show", "show the gradebook (with --student, every test's feedback)")
     show.add_argument("assignment", nargs="?")
     show.add_argument("--student")
@@ -520,11 +530,9 @@ def parser() -> argparse.ArgumentParser:
     show.add_argument("--lang", choices=LANGUAGES, help=lang_help)
     show.set_defaults(run=cmd_show)
 
-    export = verb("export", "export the latest score per student and assignment as CSV")
-    export.add_argument("--csv", action="store_true", default=True, help="CSV (the only format)")
-    export.add_argument("--output", "-o", help="file to write (default: standard output)")
-    export.add_argument("--gradebook", help=gradebook_help)
-    export.set_defaults(run=cmd_export)
+    from .export import register as register_export
+
+    register_export(verb)
     return main
 
 

@@ -23,6 +23,11 @@ once per file, under the write lock, and only when the file is not already set u
 Schema versions. ``schema_info`` holds the version; opening an older gradebook migrates
 it in place, inside one write transaction (version 1, which had no ``schema_info``,
 stored each attempt three times: Gradescope JSON, result JSON and a ``verdicts`` table).
+
+Late work. ``score`` is what counts: after a late penalty where the assignment has a
+late policy (:mod:`autograder.late`); ``raw_score`` keeps what the tests earned (NULL
+where no policy applied, then it is ``score``), beside ``submitted_at``, ``penalty`` (the
+share of the maximum taken off) and ``penalty_reason`` (the sentence the student read).
 """
 
 from __future__ import annotations
@@ -50,7 +55,7 @@ from .results import Evidence, GradeResult, TestResult
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 FILENAME = "gradebook.db"
 ENVIRONMENT_VARIABLE = "AUTOGRADER_GRADEBOOK"
 BUSY_TIMEOUT_SECONDS = 60
@@ -81,6 +86,10 @@ attempts = Table(
     Column("sandbox", JSON, nullable=False),
     Column("started_at", String(40), nullable=False),
     Column("finished_at", String(40), nullable=False),
+    Column("submitted_at", String(40), nullable=False, server_default=""),
+    Column("raw_score", Float, nullable=True),
+    Column("penalty", Float, nullable=False, server_default="0"),
+    Column("penalty_reason", Text, nullable=False, server_default=""),
     UniqueConstraint("assignment", "student", "content_hash", "grader_hash", name="attempt_identity"),
 )
 Index("attempts_by_student", attempts.c.student, attempts.c.assignment, attempts.c.finished_at)
@@ -105,7 +114,8 @@ tests = Table(
 )
 
 _ATTEMPT_FIELDS = ("assignment", "student", "submission", "content_hash", "grader_hash", "status", "score",
-                   "max_score", "output", "execution_time", "seed", "sandbox", "started_at", "finished_at")
+                   "max_score", "output", "execution_time", "seed", "sandbox", "started_at", "finished_at", "submitted_at",
+                   "raw_score", "penalty", "penalty_reason")
 _TEST_FIELDS = ("test", "name", "concept", "concept_title", "status", "score", "max_score", "output", "visibility",
                 "duration", "data", "lecture")
 
@@ -486,6 +496,16 @@ def _migrate_3_to_4(connection: Connection) -> None:
     connection.execute(text("ALTER TABLE tests ADD COLUMN lecture TEXT NOT NULL DEFAULT ''"))
 
 
-MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4}
+def _migrate_4_to_5(connection: Connection) -> None:
+    """Version 5 keeps when each attempt was submitted and what a late policy took off:
+    ``raw_score`` (before the penalty; ``score`` is what counts), ``penalty`` and its
+    sentence. Earlier attempts were charged nothing: their raw score is their score."""
+    for column in ("submitted_at VARCHAR(40) NOT NULL DEFAULT ''", "raw_score FLOAT",
+                   "penalty FLOAT NOT NULL DEFAULT 0", "penalty_reason TEXT NOT NULL DEFAULT ''"):
+        connection.execute(text(f"ALTER TABLE attempts ADD COLUMN {column}"))
+    connection.execute(text("UPDATE attempts SET raw_score = score"))
+
+
+MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4, 4: _migrate_4_to_5}
 """``MIGRATIONS[n]`` takes a gradebook from schema ``n`` to ``n + 1``, inside the caller's
 write transaction."""

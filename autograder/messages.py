@@ -43,7 +43,7 @@ __all__ = ["Message", "catalogue_path", "framework_messages", "missing", "public
 FRAMEWORK = Path(__file__).resolve().parent
 MARKERS = {"tr", "_", "N_"}
 """Calls whose first argument is a message, in the framework."""
-STORED = ("intake.py", "remote.py", "pipeline.py", "results.py", "scoring.py", "testing.py", "runner.py",
+STORED = ("intake.py", "late_notice.py", "remote.py", "pipeline.py", "results.py", "scoring.py", "testing.py", "runner.py",
           "channel.py", "toolkit/*.py", "sandbox/*.py")
 """Framework modules whose prose is stored with an attempt and shown to its student
 (rejection, crash and timeout reasons, the toolkit's rules): read like graders."""

@@ -136,6 +136,21 @@ class GradeResult:
     started_at: str
     finished_at: str
     sandbox: dict[str, Any] = dataclasses.field(default_factory=dict)
+    submitted_at: str = ""
+    """When the student handed it in (ISO, with its offset); empty where unknown."""
+    raw_score: float | None = None
+    """What the tests earned before a late penalty (``score`` is what counts); None where
+    no late policy was applied, and then it is ``score``."""
+    penalty: float = 0.0
+    """The share of ``max_score`` the late policy took off (1.0 after a hard deadline)."""
+    penalty_reason: str = ""
+    """The sentence saying what lateness cost (also the first paragraph of ``output``);
+    empty when nothing was charged."""
+
+    @property
+    def raw(self) -> float:
+        """The score before any late penalty."""
+        return self.score if self.raw_score is None else self.raw_score
 
     def concept_scores(self) -> dict[str, tuple[float, float]]:
         totals: dict[str, list[float]] = {}

@@ -13,11 +13,14 @@ import fnmatch
 import hashlib
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from .sandbox.limits import Limits
+
+if TYPE_CHECKING:
+    from .late import LatePolicy
 
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 
@@ -240,6 +243,8 @@ class Assignment:
     limits: Limits
     public_timeout: float
     due: str | None
+    late_policy: "LatePolicy | None" = None
+    """How late work is charged (:mod:`autograder.late`); None: it is not."""
 
     @property
     def modules(self) -> tuple[str, ...]:
@@ -285,7 +290,7 @@ class Assignment:
     def load(cls, directory: Path, solution_dir: Path | None = None) -> "Assignment":
         path = directory / "assignment.yaml"
         fields = _Fields(path, _load_yaml(path))
-        fields.only({"id", "title", "files", "limits", "timeout", "due"})
+        fields.only({"id", "title", "files", "limits", "timeout", "due", "late_policy"})
         files = fields.get("files", list, check=lambda v: v and all(isinstance(f, str) and "/" not in f for f in v),
                            need="a non-empty list of file names")
         try:
@@ -293,6 +298,16 @@ class Assignment:
         except ValueError as exc:
             raise SpecError(str(exc)) from None
         solution = solution_dir if solution_dir is not None and solution_dir.is_dir() else None
+        due = str(fields.data["due"]) if fields.data.get("due") is not None else None
+        late_policy = None
+        if "late_policy" in fields.data:
+            from .late import LatePolicy  # late.py's errors are SpecErrors: it imports this module
+
+            try:
+                late_policy = LatePolicy.from_mapping(fields.data["late_policy"], where=f"{path}: late_policy")
+                late_policy.check_due(due, where=f"{path}: late_policy")
+            except ValueError as exc:
+                raise SpecError(str(exc)) from None
         return cls(
             id=fields.get("id", str, directory.name),
             title=fields.get("title", str, directory.name),
@@ -301,7 +316,8 @@ class Assignment:
             solution_dir=solution,
             limits=limits,
             public_timeout=float(fields.get("timeout", (int, float), 10, check=lambda v: v > 0, need="a positive number")),
-            due=str(fields["due"]) if "due" in fields.data else None,
+            due=due,
+            late_policy=late_policy,
         )
 
 

@@ -27,6 +27,24 @@ def course():
     return Course(ROOT)
 
 
+@pytest.fixture(scope="session")
+def validated(course):
+    """``validated(assignment_id)``: ``autograder validate``'s checks of a course assignment
+    (reference, variants, stub, do-nothing submissions, every mutant), graded once per test
+    session: the assignment tests prove the graders with them, the browser tests render
+    their feedback."""
+    from autograder.validate import validate
+
+    done: dict[str, list] = {}
+
+    def checks(assignment_id: str) -> list:
+        if assignment_id not in done:
+            done[assignment_id] = validate(course.assignment(assignment_id), jobs=2)
+        return done[assignment_id]
+
+    return checks
+
+
 @pytest.fixture
 def submission(tmp_path):
     """Write a toy submission from source text; returns its folder."""

@@ -8,7 +8,6 @@ from autograder.feedback.gradescope import to_gradescope
 from autograder.feedback.html import render_index, render_report
 from autograder.i18n import translator
 from autograder.spec import Course
-from autograder.validate import validate
 
 from conftest import ROOT
 
@@ -20,9 +19,9 @@ def test_the_course_has_its_assignments():
 
 
 @pytest.mark.parametrize("assignment_id", WITH_SOLUTIONS)
-def test_assignment_validates(course, assignment_id):
+def test_assignment_validates(course, validated, assignment_id):
     assignment = course.assignment(assignment_id)
-    checks = validate(assignment, jobs=2)
+    checks = validated(assignment_id)
     failures = [f"{c.kind} {c.name}: {c.problem}" for c in checks if not c.ok]
     assert not failures, "\n".join(failures)
     assert sum(c.kind == "mutant" for c in checks) >= 8

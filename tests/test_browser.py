@@ -9,6 +9,7 @@ Chromium and a font with Hangul are Debian packages (``chromium``, ``fonts-noto-
 from __future__ import annotations
 
 import dataclasses
+import html
 import re
 import shutil
 import subprocess
@@ -17,12 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.batch import grade_many
 from autograder.feedback.html import render_index, render_report
 from autograder.i18n import translator
-from autograder.mutants import load_all
-
-from conftest import ROOT
 
 PIL = pytest.importorskip("PIL.Image", reason="Pillow (matplotlib's dependency) reads the screenshots")
 CHROMIUM = next((path for name in ("chromium", "chromium-browser", "google-chrome") if (path := shutil.which(name))),
@@ -82,14 +79,13 @@ def write(folder: Path, name: str, html: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def a2_failing(course):
+def a2_failing(course, validated):
     """A2 graded from a known mistake (the mask is never applied): some checks fail, the
-    training check records the attention picture."""
+    training check records the attention picture. From ``validate``'s run (shared with the
+    assignment tests), as a student named in Hangul."""
     assignment = course.assignment("a2_attention")
-    mutant = {m.name: m for m in load_all(assignment.mutants, assignment.files[0])}["no_masking"]
-    with tempfile.TemporaryDirectory() as tmp:
-        source = mutant.build(assignment.reference, Path(tmp) / "no_masking")
-        [result] = grade_many(assignment, [source], students=["김민준"])
+    [check] = [c for c in validated("a2_attention") if c.kind == "mutant" and c.name == "no_masking"]
+    result = dataclasses.replace(check.result, student="김민준")
     assert result.status == "graded" and 0 < result.score < result.max_score
     return assignment, result
 
@@ -143,15 +139,13 @@ def test_hangul_is_drawn_with_glyphs_not_empty_boxes(tmp_path):
     assert one.tobytes() != boxes.tobytes() and other.tobytes() != boxes.tobytes()
 
 
-def test_an_a4_batch_index_in_english(course, tmp_path):
-    assignment = course.assignment("a4_bleu")
-    names = ["alice", "bob", "carol", "mallory"]
-    results = grade_many(assignment, [ROOT / "examples/a4_bleu" / n for n in names], jobs=2, students=names)
+def test_an_a4_batch_index_in_english(validated, tmp_path):
+    results = [c.result for c in validated("a4_bleu")]  # the reference, variants, stub and mutants as a cohort
     page = write(tmp_path, "index.html", render_index(results, "a4_bleu", translator("en")))
     document = dom(page)
     assert 'lang="en"' in document and not HANGUL.search(document)
-    for name in names:
-        assert name in document
+    for name in {r.student for r in results}:
+        assert html.escape(name, quote=False) in document
     assert "Per concept" in document and "Scores" in document
     image = screenshot(page, 1000, 2000)
     assert ink(image) > 0.03 and colours(image) > 20, "the index is blank"

@@ -120,12 +120,69 @@ def test_an_old_gradebook_opens_and_keeps_its_rows(tmp_path):
             test["evidence"] = None  # the first schema kept no evidence
             test["grader_error"] = ""  # never stored: why graders broke goes to the instructor's log
             test["lecture"] = ""  # nor the lecture of the test's concept
+        stored.update(submitted_at="", raw_score=stored["score"], penalty=0.0, penalty_reason="")  # charged nothing
         assert new.to_dict() == stored, f"{new.student}: the migrated attempt differs"
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT value FROM schema_info WHERE name='version'").fetchone()[0] == str(SCHEMA_VERSION)
     with Gradebook.open(str(path)) as book:  # a second open finds it current
         book.record(result("dora"))
         assert len(book.attempts()) == 8
+
+
+VERSION_4 = """
+CREATE TABLE schema_info (name VARCHAR(64) NOT NULL, value VARCHAR(255) NOT NULL, PRIMARY KEY (name));
+CREATE TABLE attempts (
+    id INTEGER NOT NULL, assignment VARCHAR(255) NOT NULL, student VARCHAR(255) NOT NULL, submission TEXT NOT NULL,
+    content_hash VARCHAR(64) NOT NULL, grader_hash VARCHAR(64) NOT NULL, status VARCHAR(16) NOT NULL,
+    score FLOAT NOT NULL, max_score FLOAT NOT NULL, output TEXT NOT NULL, execution_time FLOAT NOT NULL,
+    seed VARCHAR(64) NOT NULL, sandbox JSON NOT NULL, started_at VARCHAR(40) NOT NULL, finished_at VARCHAR(40) NOT NULL,
+    PRIMARY KEY (id), CONSTRAINT attempt_identity UNIQUE (assignment, student, content_hash, grader_hash));
+CREATE INDEX attempts_by_student ON attempts (student, assignment, finished_at);
+CREATE TABLE tests (
+    attempt_id INTEGER NOT NULL, position INTEGER NOT NULL, test TEXT NOT NULL, name TEXT NOT NULL,
+    concept VARCHAR(255) NOT NULL, concept_title TEXT NOT NULL, status VARCHAR(16) NOT NULL, score FLOAT NOT NULL,
+    max_score FLOAT NOT NULL, output TEXT NOT NULL, visibility VARCHAR(32) NOT NULL, duration FLOAT NOT NULL,
+    data JSON NOT NULL, evidence JSON, lecture TEXT DEFAULT '' NOT NULL, PRIMARY KEY (attempt_id, position),
+    FOREIGN KEY(attempt_id) REFERENCES attempts (id) ON DELETE CASCADE);
+INSERT INTO schema_info VALUES ('version', '4');
+INSERT INTO attempts VALUES (1, 'toy', 'alice', '/subs/alice', 'h1', 'g1', 'graded', 0.75, 1.0, 'ok', 0.5, 'seed',
+    '{"layers": ["process"]}', '2026-01-01T00:00:00', '2026-01-01T00:00:01');
+INSERT INTO attempts VALUES (2, 'toy', 'bob', '/subs/bob', '', 'g1', 'rejected', 0.0, 1.0, 'no toy.py', 0.0, 'seed',
+    '{}', '2026-01-01T00:00:00', '2026-01-01T00:00:01');
+INSERT INTO tests VALUES (1, 0, 't', 'test.py::t', 'c', 'C', 'passed', 0.75, 1.0, '', 'visible', 0.1, '{}', NULL, '6강');
+"""
+
+
+def test_a_version_4_gradebook_gains_submission_times_and_raw_scores(tmp_path):
+    """Schema 5 keeps late work: old attempts keep their rows, their raw score is their
+    score and nothing was taken off."""
+    path = tmp_path / "v4.db"
+    with sqlite3.connect(path) as db:
+        db.executescript(VERSION_4)
+    with Gradebook.open(str(path), create=False) as book:
+        alice, bob = book.results()
+        assert book.check_integrity() == []
+        late = result("carol", score=0.5)
+        late.submitted_at, late.raw_score, late.penalty = "2027-03-02T00:00:00+00:00", 1.0, 0.5
+        late.penalty_reason = "Submitted 1 day late: 50% late penalty (0.5 of 1 points kept)."
+        book.record(late)
+        assert book.results(student="carol") == [late]
+    assert (alice.student, alice.score, alice.raw_score, alice.raw, alice.penalty, alice.submitted_at,
+            alice.penalty_reason) == ("alice", 0.75, 0.75, 0.75, 0.0, "", "")
+    assert alice.tests[0].lecture == "6강" and alice.sandbox == {"layers": ["process"]}
+    assert (bob.status, bob.output, bob.raw_score) == ("rejected", "no toy.py", 0.0)
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT value FROM schema_info WHERE name='version'").fetchone()[0] == str(SCHEMA_VERSION)
+    assert SCHEMA_VERSION == 5
+
+
+def test_an_attempt_without_a_late_policy_keeps_no_raw_score(tmp_path):
+    with Gradebook(str(tmp_path / "gb.db")) as book:
+        book.record(result())
+        (stored,) = book.results()
+        (row,) = book.attempts()
+    assert (stored.raw_score, stored.raw, stored.penalty, stored.submitted_at) == (None, 1.0, 0.0, "")
+    assert (row["raw_score"], row["penalty_reason"]) == (None, "")
 
 
 def test_a_newer_gradebook_is_refused(tmp_path):

@@ -34,7 +34,7 @@ import re
 import statistics
 import unicodedata
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 from urllib.parse import quote
 
 import jinja2
@@ -219,12 +219,12 @@ def render_report(result: GradeResult, *, audience: str = "student", now: dt.dat
 def safe_file_name(name: str) -> str:
     """A file name made from a student's or an assignment's name: letters (any script),
     digits, ``.``, ``-`` and ``_`` only, no leading dot, at most 120 bytes, never empty
-    nor ``index``."""
+    nor ``index`` or ``stats`` (the pages beside the students')."""
     name = unicodedata.normalize("NFKC", name).strip()
     name = re.sub(r"[^\w.-]+", "_", name, flags=re.UNICODE).strip("._") or "student"
     while len(name.encode("utf-8")) > 120:  # file systems count bytes (255 at most)
         name = name[:-1]
-    return f"{name}_" if name.lower() == "index" else name
+    return f"{name}_" if name.lower() in ("index", "stats") else name
 
 
 def _file_names(results: Sequence[GradeResult]) -> list[str]:
@@ -303,24 +303,31 @@ def _section(assignment: str, results: list[GradeResult], prefix: str, tr: Trans
     }
 
 
-def render_index(results: list[GradeResult], title: str, tr: Translator | None = None) -> str:
+def render_index(results: list[GradeResult], title: str, tr: Translator | None = None,
+                 stats_href: str | None = None) -> str:
     """A batch as one self-contained page: a row per submission linked to its report
     (``<student>.html`` beside the index), a table per concept (mean, share at full
     marks) and a histogram of the scores as CSS bars. Several assignments make one
-    section each, linked as ``<assignment>/<student>.html``."""
+    section each, linked as ``<assignment>/<student>.html``. ``stats_href`` links the
+    cohort's statistics page (``autograder stats``) when given."""
     tr = tr or english()
     grouped = _by_assignment(results)
     several = len(grouped) > 1
     sections = [_section(assignment, members, f"{quote(safe_file_name(assignment))}/" if several else "", tr)
                 for assignment, members in grouped.items()]
     return _environment.get_template("index.html.j2").render(title=title, sections=sections, total=len(results),
-                                                             tr=tr, status=lambda s: _status_label(s, tr))
+                                                             tr=tr, status=lambda s: _status_label(s, tr),
+                                                             stats_href=stats_href)
 
 
 def write_reports(results: Iterable[GradeResult], folder: Path, *, audience: str = "student", due: str | None = None,
-                  now: dt.datetime | None = None, tr: Translator | None = None) -> list[Path]:
+                  now: dt.datetime | None = None, tr: Translator | None = None,
+                  stats: Callable[[Sequence[GradeResult]], str] | None = None) -> list[Path]:
     """``<folder>/<assignment>/<student>.html`` per result and an ``index.html`` per
-    assignment; returns the paths written (each assignment's reports, then its index)."""
+    assignment; returns the paths written (each assignment's reports, then its index).
+    ``stats`` (:func:`autograder.stats.stats_page`: given, not imported, since the
+    statistics are built above this module) renders an assignment's ``stats.html``,
+    written after the index, which links to it."""
     written = []
     for assignment, members in _by_assignment(results).items():
         directory = Path(folder) / safe_file_name(assignment)
@@ -330,6 +337,11 @@ def write_reports(results: Iterable[GradeResult], folder: Path, *, audience: str
             path.write_text(render_report(result, audience=audience, now=now, due=due, tr=tr), encoding="utf-8")
             written.append(path)
         index = directory / "index.html"
-        index.write_text(render_index(members, assignment, tr), encoding="utf-8")
+        stats_href = "stats.html" if stats is not None else None
+        index.write_text(render_index(members, assignment, tr, stats_href=stats_href), encoding="utf-8")
         written.append(index)
+        if stats is not None:
+            page = directory / "stats.html"
+            page.write_text(stats(members), encoding="utf-8")
+            written.append(page)
     return written

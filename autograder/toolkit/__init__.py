@@ -36,7 +36,9 @@ What each piece is for:
   false-failure probability; a :class:`Seeded` call re-makes its :class:`SeededRandom` /
   :func:`seeded_generator` arguments in the student process, so the student's code and the
   known mistakes flip the same coins.
-- ``record(name, data)`` (a fixture) attaches JSON data to the test for pictures.
+- ``record(name, data)`` (a fixture) attaches JSON data to the test for pictures;
+  :func:`~autograder.toolkit.pictures.drawn_after` makes the calls a picture needs after
+  the checks without touching the verdict.
 - :mod:`~autograder.toolkit.memo` keeps an expensive outcome (a trained model's
   translations) for the same code and secret seed, within one grading process.
 """

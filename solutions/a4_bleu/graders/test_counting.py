@@ -5,9 +5,9 @@ precisions and brevity penalty on a small fixed corpus beside sacrebleu's (``ble
 calls made after its checks, whose outcome never changes the verdict.
 """
 
-import contextlib
 
 from autograder.remote import StudentCrash, StudentError, StudentTimeout
+from autograder.toolkit.pictures import drawn_after
 from autograder.toolkit import (
     Call,
     counter,
@@ -279,28 +279,6 @@ PICTURE_REFERENCES = [[["the", "cat", "sat", "on", "the", "mat"], ["there", "is"
 """A repeated word (clipped by its largest count in ONE reference), two references, and
 hypotheses shorter than their closest references (a brevity penalty below 1)."""
 ORDERS = 4
-
-
-@contextlib.contextmanager
-def drawn_after(make_picture):
-    """Run ``make_picture`` after the block's checks, whether they passed or failed, without
-    changing how they ended: nothing it raises escapes, and it is skipped when the student's
-    process crashed or ran out of time."""
-    try:
-        yield
-    except (StudentCrash, StudentTimeout):
-        raise
-    except Exception:
-        _quietly(make_picture)
-        raise
-    _quietly(make_picture)
-
-
-def _quietly(function):
-    try:
-        function()
-    except Exception:  # noqa: BLE001 - a picture is a decoration: it never decides a verdict
-        pass
 
 
 def _whole(value):

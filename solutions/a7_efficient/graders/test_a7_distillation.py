@@ -33,7 +33,6 @@ changes the verdict.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import math
 import types
@@ -42,6 +41,7 @@ from pathlib import Path
 import torch
 
 from autograder.remote import StudentCrash, StudentError, StudentTimeout
+from autograder.toolkit.pictures import drawn_after
 from autograder.toolkit import Call, describe, expect_close, expect_equal, expect_unchanged, fail, number
 
 FUNCTION = "distillation_loss"
@@ -391,28 +391,6 @@ PICTURE_STUDENT = torch.tensor([[1.0, 2.0, 0.0, 0.0, -1.0], [0.5, 0.5, 1.0, 0.0,
 PICTURE_TEACHER = torch.tensor([[3.0, 1.0, 0.0, -1.0, -2.0], [0.0, 2.5, 0.5, -1.0, 0.0], [-1.0, 0.0, 0.0, 3.0, 1.0]])
 PICTURE_LABELS = torch.tensor([0, 1, 3])
 """One fixed batch: a peaked teacher and a student that disagrees with it."""
-
-
-@contextlib.contextmanager
-def drawn_after(make_picture):
-    """Run ``make_picture`` after the block's checks, whether they passed or failed, without
-    changing how they ended: nothing it raises escapes, and it is skipped when the student's
-    process crashed or ran out of time."""
-    try:
-        yield
-    except (StudentCrash, StudentTimeout):
-        raise
-    except Exception:
-        _quietly(make_picture)
-        raise
-    _quietly(make_picture)
-
-
-def _quietly(function):
-    try:
-        function()
-    except Exception:  # noqa: BLE001 - a picture is a decoration: it never decides a verdict
-        pass
 
 
 def _student_loss(efficient, temperature):
