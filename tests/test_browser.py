@@ -22,15 +22,24 @@ from autograder.feedback.html import render_index, render_report
 from autograder.i18n import translator
 
 PIL = pytest.importorskip("PIL.Image", reason="Pillow (matplotlib's dependency) reads the screenshots")
-CHROMIUM = next((path for name in ("chromium", "chromium-browser", "google-chrome") if (path := shutil.which(name))),
-                None)
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
          "--force-device-scale-factor=1"]
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium (Debian's chromium package; .ci/browser "
-                                                          "installs it)")
+
+
+def _chromium_path() -> str | None:
+    """Looked up when a test runs, not when the file is collected: ``.ci/browser`` may still
+    be installing it while the first tests run."""
+    return next((path for name in ("chromium", "chromium-browser", "google-chrome") if (path := shutil.which(name))),
+                None)
+
+
+@pytest.fixture(autouse=True)
+def chromium_installed():
+    if _chromium_path() is None:
+        pytest.skip("no Chromium (Debian's chromium package; .ci/browser installs it)")
 
 
 def _hangul_font() -> bool:
@@ -43,7 +52,7 @@ def _hangul_font() -> bool:
 
 def _chromium(args: list[str], page: Path) -> subprocess.CompletedProcess:
     with tempfile.TemporaryDirectory(prefix="autograder-chromium-") as profile:
-        return subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args, page.as_uri()],
+        return subprocess.run([_chromium_path(), *FLAGS, f"--user-data-dir={profile}", *args, page.as_uri()],
                               capture_output=True, text=True, timeout=180)
 
 
@@ -62,10 +71,16 @@ def dom(page: Path) -> str:
     return done.stdout
 
 
+def pixels(image) -> list:
+    """The image's pixels in order (Pillow 12 renamed ``getdata``)."""
+    flat = getattr(image, "get_flattened_data", None)
+    return list(flat() if flat else image.getdata())
+
+
 def ink(image) -> float:
     """The share of pixels that are not (nearly) white."""
-    pixels = image.convert("L").getdata()
-    return sum(p < 235 for p in pixels) / len(pixels)
+    values = pixels(image.convert("L"))
+    return sum(p < 235 for p in values) / len(values)
 
 
 def colours(image) -> int:
@@ -118,8 +133,8 @@ def test_a_failing_a2_report_in_korean_draws_its_picture_and_hangul_and_hides_wh
     assert svg, "the report has no picture"
     picture = screenshot(write(tmp_path, "picture.html", f'<!doctype html><html lang="ko"><body style="margin:0;'
                                                          f'background:#fff">{svg.group(0)}</body></html>'), 900, 900)
-    viridis_yellow = sum(1 for r, g, b in picture.getdata() if r > 200 and g > 190 and b < 90)
-    viridis_purple = sum(1 for r, g, b in picture.getdata() if r < 90 and g < 40 and b > 60)
+    viridis_yellow = sum(1 for r, g, b in pixels(picture) if r > 200 and g > 190 and b < 90)
+    viridis_purple = sum(1 for r, g, b in pixels(picture) if r < 90 and g < 40 and b > 60)
     assert ink(picture) > 0.05 and (viridis_yellow or viridis_purple), "the attention heatmap was not drawn"
 
 
@@ -149,5 +164,5 @@ def test_an_a4_batch_index_in_english(validated, tmp_path):
     assert "Per concept" in document and "Scores" in document
     image = screenshot(page, 1000, 2000)
     assert ink(image) > 0.03 and colours(image) > 20, "the index is blank"
-    bars = sum(1 for r, g, b in image.getdata() if b > 150 and r < 120)  # the histogram's blue bars
+    bars = sum(1 for r, g, b in pixels(image) if b > 150 and r < 120)  # the histogram's blue bars
     assert bars > 100, "the histogram has no bars"
