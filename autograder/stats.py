@@ -40,7 +40,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .feedback.html import TEMPLATES, safe_file_name
-from .feedback.terminal import _block
+from .feedback.terminal import wrapped
 from .feedback.text import evidence_text, output_text
 from .gradebook import Gradebook, GradebookMissing, describe, locate
 from .i18n import LANGUAGES, Translator, english, translator
@@ -356,7 +356,7 @@ def render_stats_terminal(console: Console, stats: Stats, title: str, *, all_att
     """The statistics as tables and wrapped text that read at 80 columns."""
     tr = tr or english()
     console.print(Text(title, style="bold"))
-    console.print(_block(_summary(stats, all_attempts, tr), 2))
+    console.print(wrapped(_summary(stats, all_attempts, tr), 2))
     console.print()
     if stats.concepts:
         table = Table(title=tr("Per concept ({count} graded submission(s))").format(count=stats.graded),
@@ -378,11 +378,11 @@ def render_stats_terminal(console: Console, stats: Stats, title: str, *, all_att
         for concept in with_mistakes:
             console.print(Text.assemble("  ", (tr.text(concept.title), "bold"), " ", (f"[{concept.id}]", "cyan")))
             for found in concept.mistakes:
-                console.print(_block(f"{found.submissions} × {found.mistake}: {tr.text(found.description)}", 4))
-                console.print(_block(tr("Hint: {hint}").format(hint=tr.text(found.hint)), 8))
+                console.print(wrapped(f"{found.submissions} × {found.mistake}: {tr.text(found.description)}", 4))
+                console.print(wrapped(tr("Hint: {hint}").format(hint=tr.text(found.hint)), 8))
                 sample = found.sample(tr)
                 if sample:
-                    console.print(_block(tr("A student read: {message}").format(message=sample), 8))
+                    console.print(wrapped(tr("A student read: {message}").format(message=sample), 8))
         console.print()
     failing = [t for t in stats.tests if t.failed]
     if failing:
@@ -398,7 +398,7 @@ def render_stats_terminal(console: Console, stats: Stats, title: str, *, all_att
                           Text(_percent(test.failure_rate), style=style))
         console.print(table)
     if stats.tests and _never_failed(stats, tr):
-        console.print(_block(_never_failed(stats, tr), 0))
+        console.print(wrapped(_never_failed(stats, tr), 0))
         console.print()
     if stats.problems:
         table = Table(title=tr("Crashed, timed out, rejected or not graded"), title_justify="left",

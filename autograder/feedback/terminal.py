@@ -43,7 +43,8 @@ class _Block:
             yield Text(" " * self.indent) + line
 
 
-def _block(text: str, indent: int = INDENT) -> _Block:
+def wrapped(text: str, indent: int = INDENT) -> _Block:
+    """``text`` wrapped to the console's width, each line indented by ``indent`` spaces."""
     return _Block(text, indent)
 
 
@@ -70,7 +71,7 @@ def render_header(console: Console, result: GradeResult, tr: Translator | None =
         "  ", (status_word(result.status, tr), STATUS_STYLE.get(result.status, "")),
     ))
     if result.output:
-        console.print(_block(output_text(result.output, tr), 2))
+        console.print(wrapped(output_text(result.output, tr), 2))
 
 
 def _visibility(visibility: str, tr: Translator) -> str:
@@ -93,7 +94,7 @@ def render_result(console: Console, result: GradeResult, tr: Translator | None =
         console.print()
         console.print(_line(title, _score(got, total), style))
         if tests[0].lecture and got < total - 1e-9:
-            console.print(_block(tr("Review: {lecture}").format(lecture=tests[0].lecture), 2))
+            console.print(wrapped(tr("Review: {lecture}").format(lecture=tests[0].lecture), 2))
         width = max(len(_points(t)) for t in tests)
         for test in tests:
             _render_test(console, test, width, tr)
@@ -118,7 +119,7 @@ def _render_test(console: Console, test: TestResult, points_width: int, tr: Tran
     grid.add_row(Text(mark, style=STATUS_STYLE[test.status]), _points(test), Text(tr.title(test.name)))
     console.print(grid)
     if not passed and test.output:
-        console.print(_block(test_text(test, tr)))
+        console.print(wrapped(test_text(test, tr)))
 
 
 def render_check(console: Console, result: GradeResult, tr: Translator | None = None) -> None:
@@ -137,7 +138,7 @@ def render_check(console: Console, result: GradeResult, tr: Translator | None = 
         else:
             console.print(Text.assemble(("  ✗ ", "red"), (tr.title(test.name), "bold")))
             if test.output:
-                console.print(_block(test_text(test, tr)))
+                console.print(wrapped(test_text(test, tr)))
     style = "green" if passed == len(result.tests) else "yellow"
     console.print(Text("\n" + tr("{passed} of {total} public tests pass.").format(passed=passed, total=len(result.tests)),
                        style=style))
@@ -201,7 +202,7 @@ def render_validation(console: Console, assignment: str, checks: list) -> None:
     if files:
         console.print(Text("  problems in the files (each once; fix these first):", style="red"))
         for check in files:
-            console.print(_block(check.name, 4))
+            console.print(wrapped(check.name, 4))
         if len(files) == len(checks):
             console.print(Text("  nothing was graded: these make every result meaningless", style="red"))
     for check in checks:
@@ -223,4 +224,4 @@ def render_validation(console: Console, assignment: str, checks: list) -> None:
         if check.problem:
             details.append(check.problem)
         if details:
-            console.print(_block("\n".join(details), 7))
+            console.print(wrapped("\n".join(details), 7))
