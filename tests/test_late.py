@@ -166,6 +166,24 @@ def test_a_late_result_keeps_its_raw_score_and_says_what_it_cost(tmp_path):
     assert result.output == sentence + "\n\nYour code printed a warning."
 
 
+def test_gradescope_json_carries_the_time_and_the_raw_score_of_a_late_result(tmp_path):
+    from autograder.feedback.gradescope import to_gradescope
+
+    late_one = to_gradescope(late.apply(a_result(), an_assignment(tmp_path), after(days=1, hours=2)))
+    assert (late_one["score"], late_one["raw_score"], late_one["late_penalty"]) == (13.0, 17.0, pytest.approx(0.2))
+    assert late_one["submitted_at"] == "2027-03-03T01:59:00+00:00"
+    assert late_one["output"].startswith("Submitted 2 days late")
+    assert not {"raw_score", "late_penalty", "submitted_at"} & set(to_gradescope(a_result()))
+
+
+def test_the_report_page_states_the_penalty_at_the_top(tmp_path):
+    from autograder.feedback.html import render_report
+
+    page = render_report(late.apply(a_result(), an_assignment(tmp_path), after(days=1, hours=2)))
+    assert "About the whole submission" in page and "Submitted 2 days late: 20% late penalty" in page
+    assert "About the whole submission" not in render_report(a_result(output="bleu.py could not be imported"))
+
+
 def test_penalties_never_go_below_zero_and_end_at_the_hard_deadline(tmp_path):
     low = late.apply(a_result(score=1.0), an_assignment(tmp_path), after(days=3))
     assert low.score == 0.0 and low.raw_score == 1.0

@@ -8,7 +8,9 @@ rejected or failed submission's 0 is not a graded 0), ``student``, and per faile
 stays the text made from it), and ``graders_broke: true`` on a test whose check broke in
 the graders' own code (Gradescope's status for it is ``failed``; nothing it says is the
 student's fault), ``lecture``: the lecture section that teaches the test's concept, and
-``language``: the language ``output`` is written in (``--lang``). Each test's ``name`` stays
+``language``: the language ``output`` is written in (``--lang``); under a late policy,
+``submitted_at``, ``raw_score`` (before the penalty; ``score`` is what counts) and
+``late_penalty`` (the share of the maximum taken off). Each test's ``name`` stays
 its English title whatever the language (scripts key on it); ``title`` is that title in
 the language used.
 """
@@ -55,6 +57,9 @@ def to_gradescope(result: GradeResult, tr: Translator | None = None) -> dict[str
         "status": result.status,
         "student": result.student,
         "language": tr.language,
+        **({"submitted_at": result.submitted_at} if result.submitted_at else {}),
+        **({"raw_score": round(result.raw, 4), "late_penalty": result.penalty}
+           if result.raw_score is not None else {}),
     }
 
 
