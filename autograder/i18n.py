@@ -254,14 +254,11 @@ class Translator:
                 return self._text(message, depth, top)
             finally:
                 self._quiet -= 1
+        found = self._whole(message, depth)
+        if found is not None:
+            return found
         stripped = message.strip()
         lead, trail = message[:len(message) - len(message.lstrip())], message[len(message.rstrip()):]
-        for catalogue in self.catalogues:
-            if stripped in catalogue.exact:
-                return lead + catalogue.exact[stripped] + trail
-        found = self._template(stripped, depth)
-        if found is not None:
-            return lead + found + trail
         found = self._tail(stripped, depth)
         if found is not None:
             return lead + found + trail
@@ -292,17 +289,17 @@ class Translator:
         return separator.join(out)
 
     def _whole(self, message: str, depth: int) -> str | None:
-        """``message`` translated as one message (exactly, or from a template), or None."""
+        """``message`` translated as one message (exactly, or from a template), the spaces
+        around it kept, or None."""
         stripped = message.strip()
         if not stripped:
             return None
-        for catalogue in self.catalogues:
-            if stripped in catalogue.exact:
-                return message[:len(message) - len(message.lstrip())] + catalogue.exact[stripped] \
-                    + message[len(message.rstrip()):]
-        found = self._template(stripped, depth)
-        return None if found is None else message[:len(message) - len(message.lstrip())] + found \
-            + message[len(message.rstrip()):]
+        found = next((c.exact[stripped] for c in self.catalogues if stripped in c.exact), None)
+        if found is None:
+            found = self._template(stripped, depth)
+        if found is None:
+            return None
+        return message[:len(message) - len(message.lstrip())] + found + message[len(message.rstrip()):]
 
     def _tail(self, message: str, depth: int) -> str | None:
         """A message that a grader wrote after code (``beam_search(step, ...) made call 2 of
