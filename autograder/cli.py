@@ -120,7 +120,7 @@ def cmd_check(args: argparse.Namespace, course: Course | None) -> int:
     tr = translator(args.lang, [assignment.directory])
     render_check(out, result, tr)
     if args.junit:
-        _write_junit([result], Path(args.junit), tr, audience="student", due=assignment.due)
+        _write_junit([result], Path(args.junit), tr, audience="student", due=late.due_instant(assignment))
     return Exit.OK if result.status == "graded" and result.score == result.max_score else Exit.FAILED
 
 
@@ -171,7 +171,7 @@ def cmd_grade(args: argparse.Namespace, course: Course) -> int:
     if args.html:
         _write_html(results, Path(args.html), args.audience, course, tr)
     if args.junit:
-        _write_junit(results, Path(args.junit), tr, audience=args.audience, due=assignment.due)
+        _write_junit(results, Path(args.junit), tr, audience=args.audience, due=late.due_instant(assignment))
     if not args.json:
         if len(results) == 1 or args.details:
             for result in results:
@@ -360,7 +360,7 @@ def _write_html(results: list[GradeResult], folder: Path, audience: str, course:
 
     written = 0
     for assignment_id in sorted({r.assignment for r in results}):
-        due = course.assignment(assignment_id).due if assignment_id in course.assignment_ids() else None
+        due = late.due_instant(course.assignment(assignment_id)) if assignment_id in course.assignment_ids() else None
         written += len(write_reports([r for r in results if r.assignment == assignment_id], folder,
                                      audience=audience, due=due, tr=tr, stats=stats_page(tr=tr)))
     err.print(f"wrote {written} HTML page(s) for {audience}s under {folder}/ (index.html per assignment is "

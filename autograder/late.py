@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from .i18n import Translator
     from .spec import Assignment
 
-__all__ = ["Dating", "LateError", "LatePolicy", "Penalty", "apply", "dating", "load_extensions", "load_manifest",
+__all__ = ["Dating", "LateError", "LatePolicy", "Penalty", "apply", "dating", "due_instant", "load_extensions", "load_manifest",
            "message", "metadata_time", "parse_time", "penalty", "submission_times"]
 
 UNITS = {"day": dt.timedelta(days=1), "hour": dt.timedelta(hours=1)}
@@ -68,6 +68,16 @@ class LateError(SpecError):
 
 
 # --------------------------------------------------------------------------- times
+
+
+def due_instant(assignment: "Assignment") -> str | None:
+    """The assignment's ``due`` as an instant with its offset (read in the late policy's
+    timezone, a date alone at the end of that day), so that reports show ``after_due_date``
+    checks at the moment penalties start; without a policy, ``due`` as written."""
+    policy = getattr(assignment, "late_policy", None)
+    if assignment.due is None or policy is None:
+        return assignment.due
+    return parse_time(assignment.due, policy.zone, end_of_day=True).isoformat()
 
 
 def parse_time(value: Any, zone: dt.tzinfo = dt.timezone.utc, *, end_of_day: bool = False) -> dt.datetime:

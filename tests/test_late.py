@@ -337,3 +337,15 @@ def test_a_batch_charges_the_penalty_before_recording(tmp_path, monkeypatch):
     assert (stored["bob"].score, stored["bob"].penalty, stored["bob"].penalty_reason) == (17.0, 0.0, "")
     untimed = batch.grade_many(assignment, sources[:1])
     assert (untimed[0].score, untimed[0].raw_score) == (17.0, None)
+
+
+def test_reports_read_the_due_date_in_the_policys_timezone(tmp_path):
+    from autograder.feedback.html import past_due
+
+    seoul = Assignment.load(write_assignment(tmp_path / "seoul", "due: 2027-03-01T23:59\n"
+                                                                 "late_policy:\n  penalty: 10%\n  timezone: Asia/Seoul\n"))
+    assert late.due_instant(seoul) == "2027-03-01T23:59:00+09:00"
+    assert past_due(late.due_instant(seoul), dt.datetime(2027, 3, 1, 15, 0, tzinfo=dt.timezone.utc))  # 00:00 in Seoul
+    assert not past_due(late.due_instant(seoul), dt.datetime(2027, 3, 1, 14, 58, tzinfo=dt.timezone.utc))
+    plain = an_assignment(tmp_path / "plain", "")
+    assert late.due_instant(plain) == plain.due
