@@ -118,10 +118,18 @@ def cmd_check(args: argparse.Namespace, course: Course | None) -> int:
     err.print(f"Running the public tests of {assignment.title} on {args.path} ...")
     result = grade_many(assignment, [Path(args.path)], public=True)[0]
     tr = translator(args.lang, [assignment.directory])
-    render_check(out, result, tr)
+    from .github import commands_stopped, reached, report_github
+
+    if args.github:
+        with commands_stopped(out.file):  # what the student's code printed cannot act as a workflow command
+            render_check(out, result, tr)
+    else:
+        render_check(out, result, tr)
     if args.junit:
         _write_junit([result], Path(args.junit), tr, audience="student", due=late.due_instant(assignment))
-    return Exit.OK if result.status == "graded" and result.score == result.max_score else Exit.FAILED
+    if args.github:
+        return report_github(result, assignment, tr, threshold=args.threshold)
+    return Exit.OK if reached(result, args.threshold) else Exit.FAILED
 
 
 def cmd_grade(args: argparse.Namespace, course: Course) -> int:
@@ -441,6 +449,9 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--lang", choices=LANGUAGES, help=lang_help)
     junit_help = "also write the results as JUnit XML to FILE (one testsuite per submission), for CI dashboards"
     check.add_argument("--junit", metavar="FILE", help=junit_help)
+    from .github import add_check_arguments, register_ci_template
+
+    add_check_arguments(check)
     check.set_defaults(run=cmd_check)
 
     grade = verb("grade", "grade submissions with the hidden graders and record them in the gradebook")
@@ -531,8 +542,11 @@ def parser() -> argparse.ArgumentParser:
     show.set_defaults(run=cmd_show)
 
     from .export import register as register_export
+    from .gradescope_bundle import register as register_gradescope
 
     register_export(verb)
+    register_gradescope(verb)
+    register_ci_template(verb)
     return main
 
 

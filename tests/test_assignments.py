@@ -5,7 +5,7 @@ import pytest
 
 from autograder.batch import grade_many
 from autograder.feedback.gradescope import to_gradescope
-from autograder.feedback.html import render_index, render_report
+from autograder.feedback.html import render_index
 from autograder.i18n import translator
 from autograder.spec import Course
 
@@ -32,12 +32,12 @@ def test_assignment_validates(course, validated, assignment_id):
 
 def shown_in_english(assignment, results) -> set[str]:
     """What the Korean feedback of ``results`` still shows in English for want of a
-    translation: Gradescope's text (the terminal's too: both are made by the same
-    functions), every check of the instructor's HTML page with its pictures, the index."""
+    translation: every check's text as Gradescope, the terminal and the HTML page write it
+    (the same functions make all three: the pages' own words and the pictures' are checked
+    by tests/test_i18n.py, tests/test_pictures.py and tests/test_browser.py), the index."""
     tr = translator("ko", [assignment.solution_dir, assignment.directory])
     for result in results:
         to_gradescope(result, tr)
-        render_report(result, audience="instructor", tr=tr)
     render_index(results, assignment.id, tr)
     return tr.missing
 

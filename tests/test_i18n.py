@@ -179,3 +179,15 @@ def test_every_visible_message_has_a_korean_translation(name, folder, found):
                          f"translations --update`, then translate): "
                          + "; ".join(f"{m.where[0]}:{m.where[1]} {m.id[:80]!r}" for m in lacking[:10]))
     assert not messages.problems(folder, "ko")
+
+
+def test_gradescope_summary_names_no_withheld_concept():
+    def test(concept, visibility):
+        return TestResult(name=f"{concept} check", test=f"t::{concept}", concept=concept, concept_title=concept,
+                          status="failed", score=0.0, max_score=1.0, output="", visibility=visibility, duration=0.0)
+
+    result = GradeResult(assignment="a4_bleu", submission="s", student="kim", content_hash="", status="graded",
+                         score=0.0, max_score=2.0, tests=[test("counting", "visible"), test("secret_corpus", "hidden")],
+                         output="", execution_time=0.0, seed="", grader_hash="", started_at="", finished_at="")
+    output = to_gradescope(result)["output"]
+    assert "counting: 0 / 1" in output and "secret_corpus" not in output

@@ -74,7 +74,11 @@ def _output(result: GradeResult, tr: Translator) -> str:
 def _summary(result: GradeResult, tr: Translator) -> str:
     lines = [tr("{score} / {max_score} points").format(score=f"{result.score:g}", max_score=f"{result.max_score:g}")]
     lectures = {test.concept: test.lecture for test in result.tests}
+    # A concept whose tests are all withheld is not named: students read this text.
+    shown = {test.concept for test in result.tests if test.visibility == "visible"}
     for concept, (got, total) in result.concept_scores().items():
+        if concept not in shown:
+            continue
         review = (" " + tr("(review: {lecture})").format(lecture=lectures[concept])
                   if lectures.get(concept) and got < total - 1e-9 else "")
         lines.append(f"  {concept}: {got:.4g} / {total:.4g}{review}")
