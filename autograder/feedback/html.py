@@ -43,7 +43,7 @@ from markupsafe import Markup
 from ..i18n import Translator, english
 from ..results import GRADED, GradeResult, TestResult
 from .pictures import pictures_for
-from .text import output_text, printed_text
+from .text import output_text, printed_text, visibility_text
 
 __all__ = ["AUDIENCES", "past_due", "render_index", "render_report", "safe_file_name", "write_reports"]
 
@@ -51,12 +51,6 @@ AUDIENCES = ("student", "instructor")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 EPSILON = 1e-9
 HISTOGRAM_BINS = 10
-
-
-def _visibility_label(visibility: str, tr: Translator) -> str:
-    labels = {"hidden": tr("hidden"), "after_due_date": tr("shown after the due date"),
-              "after_published": tr("shown once grading is published")}
-    return labels.get(visibility, visibility)
 
 
 def _status_label(status: str, tr: Translator) -> str:
@@ -177,7 +171,7 @@ def _concepts(tests: Iterable[TestResult], instructor: bool, tr: Translator) -> 
         grouped.setdefault(test.concept, []).append(test)
     concepts = []
     for concept, members in grouped.items():
-        views = [_Test(t, _visibility_label(t.visibility, tr) if instructor and t.visibility != "visible"
+        views = [_Test(t, visibility_text(t.visibility, tr) if instructor and t.visibility != "visible"
                        else "", printed_text(t), _pictures(t, tr)) for t in members]
         concepts.append(_Concept(
             id=concept, title=tr.text(members[0].concept_title),

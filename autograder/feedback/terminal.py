@@ -19,7 +19,7 @@ from rich.text import Text
 
 from ..i18n import Translator, english
 from ..results import GRADED, GradeResult, TestResult
-from .text import output_text, test_text
+from .text import output_text, test_text, visibility_text
 
 STATUS_STYLE = {"passed": "green", "failed": "red", "graded": "green", "rejected": "yellow", "error": "magenta"}
 INDENT = 6
@@ -74,12 +74,6 @@ def render_header(console: Console, result: GradeResult, tr: Translator | None =
         console.print(wrapped(output_text(result.output, tr), 2))
 
 
-def _visibility(visibility: str, tr: Translator) -> str:
-    words = {"hidden": tr("hidden"), "after_due_date": tr("shown after the due date"),
-             "after_published": tr("shown once grading is published")}
-    return words.get(visibility, visibility.replace("_", " "))
-
-
 def render_result(console: Console, result: GradeResult, tr: Translator | None = None) -> None:
     """Every test, grouped by concept, with its points and, when it failed, what went wrong."""
     tr = tr or english()
@@ -90,7 +84,7 @@ def render_result(console: Console, result: GradeResult, tr: Translator | None =
         style = "green" if got >= total - 1e-9 else "red"
         title = Text.assemble((tr.text(tests[0].concept_title), "bold"), " ", (f"[{concept}]", "cyan"))
         if tests[0].visibility != "visible":
-            title.append(f" ({_visibility(tests[0].visibility, tr)})", style="dim")
+            title.append(f" ({visibility_text(tests[0].visibility, tr)})", style="dim")
         console.print()
         console.print(_line(title, _score(got, total), style))
         if tests[0].lecture and got < total - 1e-9:

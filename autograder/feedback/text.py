@@ -75,3 +75,11 @@ def output_text(output: str, tr: Translator | None = None) -> str:
     if not marker:
         return text
     return (text + "\n\n" if text else "") + tr("Your code printed:") + "\n" + printed
+
+
+def visibility_text(visibility: str, tr: Translator | None = None) -> str:
+    """Who may see a check, in the reader's language (instructors' views mark withheld ones)."""
+    tr = tr or english()
+    words = {"hidden": tr("hidden"), "after_due_date": tr("shown after the due date"),
+             "after_published": tr("shown once grading is published")}
+    return words.get(visibility, visibility.replace("_", " "))
