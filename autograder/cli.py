@@ -3,9 +3,10 @@
     autograder list
     autograder check ASSIGNMENT [PATH]
     autograder grade ASSIGNMENT SUBMISSION... [--jobs N | --cluster tcp://HOST:8786] [--gradebook URL] [--json]
+    autograder grade ASSIGNMENT --nbgrader COURSE_DIR
     autograder validate [ASSIGNMENT...]
     autograder try ASSIGNMENT reference|stub|VARIANT|MUTANT
-    autograder release ASSIGNMENT DEST
+    autograder release ASSIGNMENT DEST [--nbgrader]
     autograder show [ASSIGNMENT] [--student NAME]
     autograder export --csv [-o FILE]
     autograder doctor
@@ -26,20 +27,36 @@ import sys
 import tempfile
 import textwrap
 from pathlib import Path
+from typing import Any
 
 from rich import box
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
-from . import late, logs
+from . import late, logs, nbgrader_course
 from .batch import default_jobs, grade_many
 from .cluster import ClusterError
+from .extras import MissingExtra, require
 from .feedback.gradescope import to_gradescope
-from .feedback.terminal import render_batch, render_check, render_result, render_summary, render_validation
+from .feedback.terminal import (
+    render_batch,
+    render_check,
+    render_result,
+    render_summary,
+    render_validation,
+)
 from .gradebook import Gradebook, GradebookError, GradebookMissing, describe, locate
 from .i18n import LANGUAGES, SOURCE, Translator, translator
+from .nbgrader_course import NbgraderError
+from .nbgrader_source import release_source
 from .results import ERROR, REJECTED, SKIPPED, GradeResult
 from .sandbox import isolation, policy
 from .spec import Assignment, Course, SpecError
@@ -135,15 +152,32 @@ def cmd_check(args: argparse.Namespace, course: Course | None) -> int:
 def cmd_grade(args: argparse.Namespace, course: Course) -> int:
     assignment = course.assignment(args.assignment)
     assignment.rubric()  # a broken rubric stops the batch before anything runs
+    if args.cluster:
+        require("cluster", "--cluster")
+    students: list[str | None] | None = None
+    recorded: dict[str, Any] = {}
+    if args.nbgrader:
+        require("nbgrader", "--nbgrader")
+        if args.submissions or args.student:
+            raise UsageError("--nbgrader takes the submissions and students from the course folder: "
+                             "pass no SUBMISSION and no --student")
+        collected = nbgrader_course.collected(Path(args.nbgrader), assignment.id)
+        args.submissions = [str(c.path) for c in collected]
+        students = [c.student for c in collected]
+        recorded = {c.student: c.submitted_at for c in collected if c.submitted_at is not None}
+    elif not args.submissions:
+        raise UsageError("grade: pass the submissions to grade (or --nbgrader COURSE_DIR)")
     if args.student and len(args.submissions) != 1:
         raise UsageError("--student names one submission; pass exactly one")
+    if args.student:
+        students = [args.student]
     _require_paths(args.submissions)
     if not args.cluster:  # on a cluster each worker checks its own sandbox
         _check_sandbox(args)
     sources = [Path(s) for s in args.submissions]
     tr = _translator(args, course, [assignment.id])
-    dating = late.dating(assignment, sources, students=[args.student] if args.student else None,
-                         submitted_at=args.submitted_at, manifest=args.manifest, extensions=args.extensions)
+    dating = late.dating(assignment, sources, students=students, submitted_at=args.submitted_at,
+                         manifest=args.manifest, extensions=args.extensions, recorded=recorded)
     for note in dating.notes(tr):
         err.print(note)
     gradebook = None
@@ -166,7 +200,7 @@ def cmd_grade(args: argparse.Namespace, course: Course) -> int:
         with progress:
             task = progress.add_task(assignment.id, total=len(sources))
             results = grade_many(assignment, sources, jobs=args.jobs or default_jobs(), on_result=on_result,
-                                 students=[args.student] if args.student else None, cluster=args.cluster,
+                                 students=students, cluster=args.cluster,
                                  require_sandbox=args.require_sandbox, warm=args.warm, gradebook=gradebook,
                                  resume=args.resume, submitted_at=dating.times, extensions=dating.extensions)
     finally:
@@ -176,6 +210,10 @@ def cmd_grade(args: argparse.Namespace, course: Course) -> int:
     results = [r for r in results if r.status != SKIPPED]
     if args.resume:
         err.print(f"--resume: {len(skipped)} of {len(sources)} already graded, skipped")
+    if args.nbgrader:
+        for note in nbgrader_course.record(results, assignment, Path(args.nbgrader), tr):
+            err.print(note)
+        err.print(f"Recorded in the nbgrader gradebook {nbgrader_course.gradebook_url(Path(args.nbgrader))}.")
     if args.html:
         _write_html(results, Path(args.html), args.audience, course, tr)
     if args.junit:
@@ -315,6 +353,14 @@ def cmd_release(args: argparse.Namespace, course: Course) -> int:
     """Copy ``assignments/<id>/`` to ``DEST/<id>/`` (DEST is where released assignments
     live; each one gets its own folder, named by its id)."""
     assignment = course.assignment(args.assignment)
+    if args.nbgrader:
+        try:
+            notebook = release_source(assignment, Path(args.dest), force=args.force)
+        except FileExistsError as exc:
+            raise UsageError(str(exc)) from None
+        out.print(f"wrote the nbgrader source notebook {notebook}; next, in {args.dest}: "
+                  f"nbgrader generate_assignment {assignment.id}")
+        return Exit.OK
     dest = Path(args.dest) / assignment.id
     if dest.exists():
         if not args.force:
@@ -456,7 +502,10 @@ def parser() -> argparse.ArgumentParser:
 
     grade = verb("grade", "grade submissions with the hidden graders and record them in the gradebook")
     grade.add_argument("assignment")
-    grade.add_argument("submissions", nargs="+", help="folders, .py files, .zip archives or notebooks")
+    grade.add_argument("submissions", nargs="*", help="folders, .py files, .zip archives or notebooks")
+    grade.add_argument("--nbgrader", metavar="COURSE_DIR",
+                       help="grade the notebooks nbgrader collected in COURSE_DIR/submitted/<student>/<assignment>/ "
+                            "and write the scores into that course's nbgrader gradebook too (needs the nbgrader extra)")
     grade.add_argument("--jobs", "-j", type=int, default=0, help="parallel workers (default: number of cores)")
     grade.add_argument("--cluster", metavar="ADDRESS",
                        help="grade on the workers of this Dask scheduler (tcp://host:8786) instead of locally")
@@ -514,6 +563,9 @@ def parser() -> argparse.ArgumentParser:
     release.add_argument("assignment")
     release.add_argument("dest", help="folder that receives <id>/ (created if needed)")
     release.add_argument("--force", action="store_true", help="replace DEST/<id>/ if it exists")
+    release.add_argument("--nbgrader", action="store_true",
+                         help="DEST is an nbgrader course: write its source/<id>/<id>.ipynb (the README, a solution "
+                              "cell per function, a test cell per concept) and the public tests beside it")
     release.set_defaults(run=cmd_release)
 
     translations = verb("translations", "check that every message students and instructors read has a "
@@ -553,7 +605,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logs.configure(logs.level_of(args.verbose, args.debug))
-    codes = {UsageError: Exit.USAGE, SpecError: Exit.USAGE, GradebookError: Exit.USAGE,
+    codes = {UsageError: Exit.USAGE, SpecError: Exit.USAGE, GradebookError: Exit.USAGE, MissingExtra: Exit.USAGE,
+             NbgraderError: Exit.USAGE,
              SandboxRefused: Exit.SANDBOX, ClusterError: Exit.CLUSTER}
     try:
         return int(args.run(args, None if args.run in (cmd_check, cmd_doctor) else _course(args)))

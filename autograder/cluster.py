@@ -24,6 +24,7 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
+from .extras import require
 from .intake import MAX_TOTAL_BYTES, IntakeError, folder_files
 from .pipeline import grade
 from .results import REJECTED, GradeResult
@@ -190,6 +191,7 @@ def grade_on_cluster(
 @contextlib.contextmanager
 def _connected(cluster: str | Client) -> Iterator[Client]:
     """A client for ``cluster``: the caller's own, or one opened (and closed) here."""
+    require("cluster", "grading on a Dask cluster")
     from distributed import Client
 
     if isinstance(cluster, str):

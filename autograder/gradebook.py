@@ -50,6 +50,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, OperationalError, SQLAlchemyError
 
+from .extras import require
 from .results import Evidence, GradeResult, TestResult
 
 log = logging.getLogger(__name__)
@@ -207,6 +208,8 @@ class Gradebook:
     def _engine(self) -> Engine:
         try:
             if not self.is_sqlite:
+                if self.url.get_backend_name() == "postgresql":
+                    require("postgres", "a PostgreSQL gradebook")
                 return create_engine(self.url, pool_pre_ping=True)
             engine = create_engine(self.url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
         except (NoSuchModuleError, ImportError, ArgumentError) as exc:

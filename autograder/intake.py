@@ -167,8 +167,11 @@ def _extract_zip(source: Path, dest: Path) -> None:
 
 
 def _convert_notebook(source: Path, assignment: Assignment, dest: Path) -> None:
-    """A notebook's code cells become the module; shell and magic lines are commented out."""
+    """A notebook's code cells become the module (:func:`autograder.cells.module_cells`:
+    magics, shell escapes and the notebook's own use of the autograder left out)."""
     import nbformat
+
+    from .cells import module_cells
 
     if len(assignment.modules) != 1:
         raise IntakeError("this assignment needs module files, not a notebook")
@@ -177,14 +180,9 @@ def _convert_notebook(source: Path, assignment: Assignment, dest: Path) -> None:
         notebook = nbformat.read(str(source), as_version=4)
     except Exception as exc:  # nbformat raises several unrelated types for bad files
         raise IntakeError(f"{source.name} is not a readable Jupyter notebook ({type(exc).__name__}: {exc})") from None
-    lines = []
-    for cell in notebook.cells:
-        if cell.get("cell_type") != "code":
-            continue
-        for line in str(cell.get("source", "")).splitlines():
-            lines.append("# " + line if line.lstrip().startswith(("%", "!")) else line)
-        lines.append("")
-    (dest / (assignment.modules[0] + ".py")).write_text("\n".join(lines), encoding="utf-8")
+    cells = module_cells([str(cell.get("source", "")) for cell in notebook.cells if cell.get("cell_type") == "code"])
+    (dest / (assignment.modules[0] + ".py")).write_text("\n".join(cell.rstrip("\n") + "\n" for cell in cells),
+                                                       encoding="utf-8")
 
 
 def _hoist_module_folder(dest: Path, assignment: Assignment) -> None:

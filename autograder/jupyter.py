@@ -25,20 +25,24 @@ from __future__ import annotations
 
 import ast
 import io
+import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+import types
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from .cells import clean_cell, module_cells
 from .i18n import LANGUAGES, Translator, english, translator
+from .public import LocalStudent
 from .results import GRADED, GradeResult
 from .spec import Assignment, Course
 
 __all__ = ["CheckReport", "check", "clean_cell", "find_assignment", "load_ipython_extension",
-           "module_cells", "notebook_cells", "render_html", "render_text"]
+           "module_cells", "notebook_cells", "public_tests", "render_html", "render_text"]
 
 TEMPLATES = Path(__file__).resolve().parent / "feedback" / "templates"
 
@@ -49,125 +53,6 @@ _environment = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-
-
-# --------------------------------------------------------------------------- the code
-
-
-def _transform(source: str) -> str:
-    from IPython.core.inputtransformer2 import TransformerManager
-
-    return TransformerManager().transform_cell(source)
-
-
-def _calls_ipython(statement: ast.stmt) -> bool:
-    """A simple statement the transformer made from a magic or a shell escape: it calls
-    ``get_ipython()`` (``files = !ls`` became ``files = get_ipython().getoutput('ls')``)."""
-    return any(isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "get_ipython"
-               for node in ast.walk(statement))
-
-
-def _simple(statement: ast.stmt) -> bool:
-    return not any(isinstance(getattr(statement, field, None), list) for field in ("body", "orelse", "finalbody",
-                                                                                    "handlers", "cases"))
-
-
-def _autograder_import(statement: ast.stmt) -> list[str] | None:
-    """The names an ``import autograder...`` or ``from autograder... import`` binds; None
-    for any other statement."""
-    if isinstance(statement, ast.Import) and any(a.name.split(".")[0] == "autograder" for a in statement.names):
-        return [(a.asname or a.name).split(".")[0] for a in statement.names]
-    if isinstance(statement, ast.ImportFrom) and (statement.module or "").split(".")[0] == "autograder":
-        return [a.asname or a.name for a in statement.names]
-    return None
-
-
-def _names(statement: ast.stmt, context: type) -> set[str]:
-    return {n.id for n in ast.walk(statement) if isinstance(n, ast.Name) and isinstance(n.ctx, context)}
-
-
-class _Edits:
-    """Statements to leave out of a cell, applied to its text.
-
-    Written here because the standard library has no source rewriting that keeps the
-    student's own lines (and comments) exactly as written; ``ast.unparse`` would not."""
-
-    def __init__(self, source: str):
-        self.lines = source.splitlines(keepends=True)
-        self.spans: list[tuple[ast.stmt, bool]] = []
-
-    def drop(self, statement: ast.stmt, keep_block: bool = False) -> None:
-        """Leave ``statement`` out; ``keep_block``: it was its block's last statement,
-        so ``pass`` stands in for it."""
-        self.spans.append((statement, keep_block))
-
-    def apply(self) -> str:
-        lines = [line.encode() for line in self.lines]  # ast's columns count UTF-8 bytes
-        for statement, keep_block in sorted(self.spans, key=lambda s: (s[0].lineno, s[0].col_offset), reverse=True):
-            first, last = statement.lineno - 1, statement.end_lineno - 1  # type: ignore[operator]
-            before = lines[first][:statement.col_offset]
-            after = lines[last][statement.end_col_offset:]
-            if not keep_block and not before.strip() and after.strip() in (b"", b";"):
-                del lines[first:last + 1]
-            else:
-                lines[first:last + 1] = [before + b"pass" + after]
-        return b"".join(lines).decode()
-
-
-def clean_cell(source: str, leave_out: Iterable[str] = ()) -> str:
-    """One code cell as plain Python: magics and shell escapes (read by IPython's input
-    transformer) left out, a ``%%`` cell magic whole; ``leave_out``: names whose use at
-    the top level is left out too (see :func:`module_cells`). A cell that is not valid
-    Python is returned transformed, for the sandbox to report its syntax error."""
-    return _clean(source, set(leave_out))
-
-
-def _clean(source: str, tainted: set[str]) -> str:
-    """:func:`clean_cell`, adding to ``tainted`` the names this cell binds from left-out
-    statements (``report = check(...)``), for the cells after it."""
-    if source.lstrip().startswith("%%"):
-        return ""
-    transformed = _transform(source)
-    try:
-        tree = ast.parse(transformed)
-    except SyntaxError:
-        return transformed
-    edits = _Edits(transformed)
-    kept = []
-    for statement in tree.body:
-        bound = _autograder_import(statement)
-        if bound is not None or (_simple(statement) and _calls_ipython(statement)) \
-                or _names(statement, ast.Load) & tainted:
-            tainted |= set(bound or ()) | _names(statement, ast.Store)
-            edits.drop(statement)
-        else:
-            kept.append(statement)
-    for node in (n for statement in kept for n in ast.walk(statement)):
-        for field in ("body", "orelse", "finalbody"):
-            block = getattr(node, field, None)
-            if not isinstance(block, list) or not block or not isinstance(block[0], ast.stmt):
-                continue
-            magic = [s for s in block if _simple(s) and _calls_ipython(s)]
-            for statement in magic:
-                edits.drop(statement, keep_block=len(magic) == len(block) and statement is magic[-1])
-    return edits.apply()
-
-
-def module_cells(cells: Sequence[str]) -> list[str]:
-    """The cells as plain Python (:func:`clean_cell`), the autograder's own use left out
-    across cells: a name imported from ``autograder`` anywhere, and whatever was assigned
-    from it, is left out of the top level of every cell (and of the cells after it)."""
-    leave_out: set[str] = set()
-    for cell in cells:
-        if cell.lstrip().startswith("%%"):
-            continue
-        try:
-            tree = ast.parse(_transform(cell))
-        except SyntaxError:
-            continue
-        for statement in tree.body:
-            leave_out |= set(_autograder_import(statement) or ())
-    return [_clean(cell, leave_out) for cell in cells]
 
 
 def notebook_cells(notebook: str | Path | None = None, shell: Any = None) -> list[str]:
@@ -273,6 +158,70 @@ def check(assignment: str, notebook: str | Path | None = None, lang: str | None 
         result = grade_many(found, [path], public=True)[0]
     tr = translator(lang, [found.directory])
     return CheckReport(result=result, html=render_html(result, tr), text=render_text(result, tr))
+
+
+class _NotebookStudent(LocalStudent):
+    """``student`` for public tests run in a kernel: the assignment's module is the
+    notebook itself (the kernel's namespace); other modules are imported as usual."""
+
+    def __init__(self, folder: Path, modules: Sequence[str], namespace: types.ModuleType):
+        super().__init__(folder)
+        self.modules, self.namespace = set(modules), namespace
+
+    def module(self, name: str) -> types.ModuleType:
+        return self.namespace if name in self.modules else super().module(name)
+
+
+def _kernel_namespace() -> types.ModuleType:
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:
+        shell = None
+    return shell.user_module if shell is not None else sys.modules["__main__"]
+
+
+def public_tests(*names: str, folder: str | Path = ".") -> None:
+    """Run the public tests ``names`` (all when none) on this notebook's definitions, in
+    this kernel, as nbgrader's test cells do; raise AssertionError when one fails, so the
+    cell (and nbgrader's validate) shows it. ``folder``: the assignment's folder (the one
+    with ``assignment.yaml`` and ``tests/``), by default the notebook's own.
+
+    Unlike :func:`check` nothing is sandboxed: this is the student's code in the
+    student's kernel, with the ordinary pytest output."""
+    import pytest
+
+    from .public import LocalFixtures
+
+    home = Path(folder).resolve()
+    assignment = Assignment.load(home)
+    student = _NotebookStudent(home, assignment.modules, _kernel_namespace())
+
+    class Fixtures(LocalFixtures):
+        provides_student = True
+
+        @pytest.fixture
+        def student(self) -> LocalStudent:
+            return student
+
+    files = sorted(assignment.public_tests.glob("test_*.py"))
+    if names:
+        where = {}
+        for path in files:
+            for node in ast.parse(path.read_text(encoding="utf-8")).body:
+                if isinstance(node, ast.FunctionDef):
+                    where.setdefault(node.name, path)
+        unknown = [n for n in names if n not in where]
+        if unknown:
+            raise ValueError(f"no public test named {', '.join(unknown)} in {assignment.public_tests}")
+        targets = [f"{where[n]}::{n}" for n in names]
+    else:
+        targets = [str(path) for path in files]
+    code = pytest.main([*targets, "-q", "--tb=short", "--no-header", "-p", "no:cacheprovider",
+                        "--import-mode=importlib", "--rootdir", str(home)], plugins=[Fixtures()])
+    if code != pytest.ExitCode.OK:
+        raise AssertionError(f"public tests failed: {', '.join(names) or 'all'} (see above)")
 
 
 def _magic(line: str) -> CheckReport:

@@ -408,9 +408,12 @@ def submission_times(sources: Sequence[Path], names: Sequence[str], *, given: dt
 
 
 def dating(assignment: "Assignment", sources: Sequence[Path], *, students: Sequence[str | None] | None = None,
-           submitted_at: str | None = None, manifest: str | None = None, extensions: str | None = None) -> Dating:
+           submitted_at: str | None = None, manifest: str | None = None, extensions: str | None = None,
+           recorded: Mapping[str, dt.datetime] | None = None) -> Dating:
     """What ``grade`` needs to date a batch, from its options (``--submitted-at``,
-    ``--manifest``, ``--extensions``); raises :class:`LateError` for a bad file or time."""
+    ``--manifest``, ``--extensions``) and the times a collecting tool ``recorded`` by
+    student (nbgrader's timestamps; a manifest overrides them); raises :class:`LateError`
+    for a bad file or time."""
     from .intake import student_name
 
     policy = getattr(assignment, "late_policy", None)
@@ -424,10 +427,10 @@ def dating(assignment: "Assignment", sources: Sequence[Path], *, students: Seque
         except ValueError as exc:
             raise LateError(f"--submitted-at: {exc}") from None
     manifests = [Path(manifest)] if manifest else ([] if given else find_manifests(sources))
-    found: dict[str, dt.datetime] = {}
+    found: dict[str, dt.datetime] = dict(recorded or {})
     for path in manifests:
         for student, when in load_manifest(path, zone).items():
-            if student in found:
+            if student in found and student not in (recorded or {}):
                 raise LateError(f"{path}: {student} is also in another manifest")
             found[student] = when
     times, origins = submission_times(sources, names, given=given, manifest=found, zone=zone)

@@ -47,7 +47,7 @@ class LocalStudent:
         return module
 
 
-class _LocalFixtures:
+class LocalFixtures:
     @pytest.fixture
     def student(self, request: pytest.FixtureRequest) -> LocalStudent:
         tests = Path(str(request.path)).resolve().parent
@@ -70,4 +70,4 @@ class _LocalFixtures:
 
 def pytest_configure(config: pytest.Config) -> None:
     if not any(getattr(plugin, "provides_student", False) for plugin in config.pluginmanager.get_plugins()):
-        config.pluginmanager.register(_LocalFixtures(), "autograder-local-student")
+        config.pluginmanager.register(LocalFixtures(), "autograder-local-student")

@@ -107,13 +107,21 @@ def test_notebook_code_cells_become_the_module(toy, tmp_path):
             {"cell_type": "markdown", "metadata": {}, "source": "# Toy", "id": "a"},
             {"cell_type": "code", "metadata": {}, "source": "%matplotlib inline\n" + GOOD,
              "outputs": [], "execution_count": None, "id": "b"},
+            {"cell_type": "code", "metadata": {}, "source": "%%bash\necho hi\nls -l\n",
+             "outputs": [], "execution_count": None, "id": "c"},
+            {"cell_type": "code", "metadata": {}, "source": "!pip install numpy\nfiles = !ls\nLIMIT = 3\n"
+             "from autograder import check\ncheck('toy')\n", "outputs": [], "execution_count": None, "id": "d"},
         ],
     }
     path = tmp_path / "dave.ipynb"
     path.write_text(json.dumps(notebook))
     unpack(path, toy, tmp_path / "out")
     code = (tmp_path / "out" / "toy.py").read_text()
-    assert "# %matplotlib inline" in code and "return a + b" in code
+    # IPython's input transformer reads the magics: a %%bash cell is not Python, whole.
+    assert "return a + b" in code and "LIMIT = 3" in code
+    for gone in ("matplotlib", "echo hi", "ls -l", "pip", "files", "check"):
+        assert gone not in code, gone
+    compile(code, "toy.py", "exec")
 
 
 def test_notebook_that_is_not_json_is_refused(toy, tmp_path):

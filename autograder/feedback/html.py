@@ -147,7 +147,8 @@ def past_due(due: str | None, now: dt.datetime | None = None) -> bool:
     return now > when
 
 
-def _shown_to_students(test: TestResult, due_passed: bool) -> bool:
+def shown_to_students(test: TestResult, due_passed: bool) -> bool:
+    """Whether a student may read this check (``due_passed``: :func:`past_due`)."""
     if test.visibility == "visible":
         return True
     if test.visibility == "after_due_date":
@@ -191,7 +192,7 @@ def render_report(result: GradeResult, *, audience: str = "student", now: dt.dat
         raise ValueError(f"audience: {audience!r} is not one of {', '.join(AUDIENCES)}")
     instructor = audience == "instructor"
     due_passed = past_due(due, now)
-    tests = result.tests if instructor else [t for t in result.tests if _shown_to_students(t, due_passed)]
+    tests = result.tests if instructor else [t for t in result.tests if shown_to_students(t, due_passed)]
     withheld = len(result.tests) - len(tests)
     withheld_until_due = (not instructor and not due_passed
                           and any(t.visibility == "after_due_date" for t in result.tests))
