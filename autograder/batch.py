@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 from . import late, logs
 from .cluster import grade_on_cluster
 from .intake import student_name
-from .pipeline import grade
+from .pipeline import grade, one_compute_thread
 from .results import SKIPPED, GradeResult
 from .spec import Assignment
 
@@ -46,8 +46,9 @@ def _failed(assignment: Assignment, source: Path, student: str, exc: BaseExcepti
 
 
 def _configure_worker(level: int) -> None:
-    """A pool worker logs like the process that started it."""
+    """A pool worker logs like the process that started it, and computes on one thread."""
     logs.configure(level, rich=False)
+    one_compute_thread()
 
 
 def grade_many(

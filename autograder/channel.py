@@ -41,6 +41,7 @@ class Op:
     PING = "ping"
     GETATTR = "getattr"    # on a handle
     SETATTR = "setattr"
+    SWAP = "swap"          # set several attributes of a handle at once; answers the ones they replace
     CALL = "call"
     PROTOCOL = "protocol"  # len / getitem / contains / list on a handle (see Protocol)
     RETURN = "return"      # an answer with a value (either side: callbacks answer too)

@@ -43,6 +43,7 @@ from rich.text import Text
 
 from . import late, logs, nbgrader_course
 from .batch import default_jobs, grade_many
+from .pipeline import one_compute_thread
 from .cluster import ClusterError
 from .extras import MissingExtra, require
 from .feedback.gradescope import to_gradescope
@@ -605,6 +606,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logs.configure(logs.level_of(args.verbose, args.debug))
+    if __name__ == "__main__" or argv is None:  # this process is the command's own (not a caller's)
+        one_compute_thread()
     codes = {UsageError: Exit.USAGE, SpecError: Exit.USAGE, GradebookError: Exit.USAGE, MissingExtra: Exit.USAGE,
              NbgraderError: Exit.USAGE,
              SandboxRefused: Exit.SANDBOX, ClusterError: Exit.CLUSTER}

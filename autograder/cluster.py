@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from .extras import require
 from .intake import MAX_TOTAL_BYTES, IntakeError, folder_files
-from .pipeline import grade
+from .pipeline import grade, one_compute_thread
 from .results import REJECTED, GradeResult
 from .spec import Assignment, SpecError
 
@@ -103,6 +103,7 @@ def grade_parcel(assignment: Assignment, parcel: Parcel, *, submission: str, stu
         problem = _worker_problem(assignment, public, grader_hash, require_sandbox)
         if problem:
             return GradeResult.failure(assignment.id, submission, student, f"on {_here()}: {problem}", grader_hash)
+        one_compute_thread()
         with _ONE_SESSION_AT_A_TIME, tempfile.TemporaryDirectory(prefix="autograder-parcel-") as tmp:
             result = grade(assignment, unpack_parcel(parcel, Path(tmp)), student=student, public=public,
                            skip_hashes=skip_hashes, seed=seed)

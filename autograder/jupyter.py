@@ -190,6 +190,7 @@ def public_tests(*names: str, folder: str | Path = ".") -> None:
 
     Unlike :func:`check` nothing is sandboxed: this is the student's code in the
     student's kernel, with the ordinary pytest output."""
+    __tracebackhide__ = True  # IPython shows the failure, not this function's frame
     import pytest
 
     from .public import LocalFixtures
@@ -198,12 +199,20 @@ def public_tests(*names: str, folder: str | Path = ".") -> None:
     assignment = Assignment.load(home)
     student = _NotebookStudent(home, assignment.modules, _kernel_namespace())
 
+    failures: list[str] = []
+
     class Fixtures(LocalFixtures):
         provides_student = True
 
         @pytest.fixture
         def student(self) -> LocalStudent:
             return student
+
+        def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+            if report.failed:
+                crash = getattr(report.longrepr, "reprcrash", None)
+                message = crash.message.splitlines()[0] if crash is not None and crash.message else report.outcome
+                failures.append(f"{report.nodeid.rsplit('::', 1)[-1]}: {message}")
 
     files = sorted(assignment.public_tests.glob("test_*.py"))
     if names:
@@ -221,7 +230,7 @@ def public_tests(*names: str, folder: str | Path = ".") -> None:
     code = pytest.main([*targets, "-q", "--tb=short", "--no-header", "-p", "no:cacheprovider",
                         "--import-mode=importlib", "--rootdir", str(home)], plugins=[Fixtures()])
     if code != pytest.ExitCode.OK:
-        raise AssertionError(f"public tests failed: {', '.join(names) or 'all'} (see above)")
+        raise AssertionError("; ".join(failures) or f"the public tests did not run (pytest exit code {int(code)})")
 
 
 def _magic(line: str) -> CheckReport:

@@ -238,6 +238,11 @@ def _module_cells(assignment: Assignment) -> list[_Cell]:
     return cells
 
 
+def _main_block(node: ast.stmt) -> bool:
+    """``if __name__ == "__main__":``, which a kernel would run (its ``__name__`` is ``__main__``)."""
+    return isinstance(node, ast.If) and "__main__" in ast.unparse(node.test) and "__name__" in ast.unparse(node.test)
+
+
 def _place_reference_extras(cells: list[_Cell], stub_tree: ast.Module, ref_src: str, ref_tree: ast.Module) -> None:
     """The reference's top-level code the stub lacks (imports, helpers) goes into a region
     that ends its cell at the top level (a function's, or a class's last with nothing
@@ -246,7 +251,7 @@ def _place_reference_extras(cells: list[_Cell], stub_tree: ast.Module, ref_src: 
     stub_bound = set().union(*(_bound(n) for n in stub_tree.body))
     stub_dumps = {ast.dump(n) for n in stub_tree.body}
     extras = [n for n in ref_tree.body if ast.dump(n) not in stub_dumps and not (_bound(n) & stub_bound)
-              and not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))]
+              and not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)) and not _main_block(n)]
     if not extras:
         return
     solutions = [c for c in cells if c.kind == "solution"]

@@ -142,6 +142,12 @@ class RemoteObject:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self._session.request(self, {"op": Op.CALL, "args": args, "kwargs": kwargs}, path=f"{self._path}()")
 
+    def _swap(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Set these attributes in one round trip; the values they replaced (a name that
+        had none, or whose reading raised, is left out)."""
+        answer = self._session.request(self, {"op": Op.SWAP, "value": values}, path=f"{self._path}.*")
+        return {name: value for name, (present, value) in zip(values, answer) if present}
+
     def __len__(self) -> int:
         return self._protocol(Protocol.LEN)
 

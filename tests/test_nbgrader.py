@@ -232,3 +232,81 @@ def test_source_notebook_reads_as_nbgrader_expects(tmp_path):
     ids = [grading(c)["grade_id"] for c in notebook.cells if grading(c)]
     assert len(ids) == len(set(ids))
     assert json.loads(nbformat.writes(notebook))["metadata"]["kernelspec"]["name"] == "python3"
+
+
+def test_helpers_constants_and_a_main_block_of_the_reference(tmp_path):
+    """The reference's own code: a constant and a helper inside a region (gone from the
+    student version, defined before use in the source), a class's extra dunder method in a
+    method's region, and no ``if __name__ == "__main__":`` (a kernel would run it)."""
+    import shutil
+
+    from conftest import TEST_COURSE
+
+    shutil.copytree(TEST_COURSE, tmp_path / "course")
+    course = Course(tmp_path / "course")
+    stub = course.root / "assignments" / "toy" / "toy.py"
+    stub.write_text(stub.read_text() + textwrap.dedent('''
+
+        class Bag:
+            """A multiset."""
+
+            def __init__(self, items):
+                """Keep the items."""
+                self.items = list(items)
+                raise NotImplementedError
+        '''))
+    reference = course.root / "solutions" / "toy" / "reference" / "toy.py"
+    reference.write_text(textwrap.dedent('''\
+        import math
+
+        LIMIT = 10
+
+
+        def _checked(factor):
+            if factor < 0:
+                raise ValueError("factor must be non-negative")
+            return min(factor, LIMIT)
+
+
+        def add(a, b):
+            return a + b
+
+
+        def scale(values, factor):
+            return [v * _checked(factor) for v in values]
+
+
+        def apply_twice(function, x):
+            return function(function(x))
+
+
+        class Bag:
+            def __init__(self, items):
+                self.items = list(items)
+                self.size = math.prod([1])
+
+            def __len__(self):
+                return len(self.items)
+
+
+        if __name__ == "__main__":
+            raise SystemExit("never in a kernel")
+        '''))
+    notebook = source_notebook(course.assignment("toy"))
+    source = code(notebook)
+    namespace: dict = {}
+    exec(compile(source, "toy.ipynb", "exec"), namespace)  # noqa: S102 - the toy's reference
+    assert namespace["scale"]([1, 2], 3) == [3, 6] and len(namespace["Bag"]("ab")) == 2
+    assert "never in a kernel" not in source
+    text = code(student_version(notebook))
+    for gone in ("_checked", "LIMIT", "math", "__len__"):
+        assert gone not in text, gone
+    assert "self.items = list(items)" in text  # shared by the stub and the reference: kept outside
+    student: dict = {}
+    exec(compile(text, "toy.ipynb", "exec"), student)  # noqa: S102
+    with pytest.raises(NotImplementedError):
+        student["scale"]([1], 2)
+    # The hidden concept's cell is only numbered.
+    ids = [grading(c)["grade_id"] for c in notebook.cells if grading(c).get("grade")]
+    assert ids == ["addition", "hidden_2", "callbacks"]
+    assert "Scaling" not in "\n".join(c.source for c in notebook.cells if grading(c).get("grade"))

@@ -174,3 +174,17 @@ def test_environment_is_scrubbed(session, monkeypatch):
     s = session("import os\ndef env():\n    return dict(os.environ)\n")
     env = s.module("mod").env()
     assert "GRADER_SECRET" not in env and env["OMP_NUM_THREADS"] == "1"
+
+
+def test_swap_sets_several_attributes_in_one_round_trip_and_answers_what_they_replaced(session):
+    s = session("def f(x):\n    return x + 1\ndef g(x):\n    return f(x) * 2\n")
+    mod = s.module("mod")
+    sent = []
+    original_request = s.request
+    s.request = lambda *args, **kwargs: sent.append(args[1]["op"]) or original_request(*args, **kwargs)
+    previous = mod._swap({"f": lambda x: x - 1, "h": lambda x: 0})
+    assert sent == ["swap"]
+    assert set(previous) == {"f"}  # no h before: nothing to restore
+    assert mod.g(5) == 8  # the student's g calls the grader's f
+    mod._swap(previous)
+    assert mod.g(5) == 12

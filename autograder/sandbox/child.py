@@ -201,6 +201,8 @@ class Server:
         if op == ops.SETATTR:
             setattr(target, str(message["name"]), decoder.decode(message.get("value")))
             return None
+        if op == ops.SWAP:
+            return self.swap(target, decoder.decode(message.get("value")))
         if op == ops.CALL:
             args = decoder.decode(message.get("args", []))
             kwargs = decoder.decode(message.get("kwargs", {"$dict": []}))
@@ -209,6 +211,19 @@ class Server:
             return self.protocol(self.channel.Protocol, target, str(message["name"]),
                                  decoder.decode(message.get("args", [])))
         raise ValueError(f"unknown operation {op!r}")
+
+    @staticmethod
+    def swap(target: Any, new: dict) -> list:
+        """Set each attribute of ``new`` on ``target``; for each, ``[True, what it was]``,
+        or ``[False, None]`` where there was nothing (or reading it raised)."""
+        previous = []
+        for name, value in new.items():
+            try:
+                previous.append([True, getattr(target, str(name))])
+            except BaseException:  # the student's module __getattr__ may raise anything
+                previous.append([False, None])
+            setattr(target, str(name), value)
+        return previous
 
     @staticmethod
     def support_module(name: str, source: str) -> types.ModuleType:
