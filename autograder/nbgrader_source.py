@@ -367,11 +367,17 @@ def source_notebook(assignment: Assignment) -> Any:
     readme = (assignment.directory / "README.md")
     notebook_cells = [v4.new_markdown_cell(readme.read_text(encoding="utf-8") if readme.is_file() else
                                            f"# {assignment.title}", metadata=_metadata("readme", locked=True))]
+    check = f"`from autograder import check; check({assignment.id!r})`"
     notebook_cells.append(v4.new_markdown_cell(
-        "Write your code between the lines each function gives you. The read-only cells after each part run "
-        "that part's public tests here, in this kernel; "
-        f"`from autograder import check; check({assignment.id!r})` runs them all in the sandbox, as grading does. "
-        "Grading also runs hidden tests, outside this notebook.", metadata=_metadata("how_to_check", locked=True)))
+        "Replace each `# YOUR CODE HERE` and the `raise NotImplementedError()` under it with your code. The "
+        "read-only cell after each part runs that part's public tests here, in this kernel; "
+        f"{check} runs them all in the sandbox, as grading does. Grading also runs hidden tests, outside this "
+        "notebook.\n\n"
+        "각 `# YOUR CODE HERE`와 그 아래의 `raise NotImplementedError()`를 여러분의 코드로 바꾸세요. 각 부분 뒤의 "
+        "읽기 전용 셀은 그 부분의 공개 테스트를 이 커널에서 실행합니다. "
+        f"{check}는 채점할 때처럼 샌드박스에서 공개 테스트 전체를 실행합니다. 채점에서는 이 노트북 밖에서 숨겨진 "
+        "테스트도 실행합니다. 한국어 설명은 README.ko.md에 있습니다.",
+        metadata=_metadata("how_to_check", locked=True)))
 
     def concept_cells(where: int) -> None:
         for index, concept in after.get(where, []):
