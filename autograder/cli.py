@@ -31,33 +31,21 @@ from typing import Any
 
 from rich import box
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeRemainingColumn,
-)
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
 from . import late, logs, nbgrader_course
 from .batch import default_jobs, grade_many
-from .pipeline import one_compute_thread
 from .cluster import ClusterError
 from .extras import MissingExtra, require
 from .feedback.gradescope import to_gradescope
-from .feedback.terminal import (
-    render_batch,
-    render_check,
-    render_result,
-    render_summary,
-    render_validation,
-)
+from .feedback.terminal import render_batch, render_check, render_result, render_summary, render_validation
 from .gradebook import Gradebook, GradebookError, GradebookMissing, describe, locate
 from .i18n import LANGUAGES, SOURCE, Translator, translator
 from .nbgrader_course import NbgraderError
 from .nbgrader_source import release_source
+from .pipeline import one_compute_thread
 from .results import ERROR, REJECTED, SKIPPED, GradeResult
 from .sandbox import isolation, policy
 from .spec import Assignment, Course, SpecError
@@ -163,6 +151,7 @@ def cmd_grade(args: argparse.Namespace, course: Course) -> int:
             raise UsageError("--nbgrader takes the submissions and students from the course folder: "
                              "pass no SUBMISSION and no --student")
         collected = nbgrader_course.collected(Path(args.nbgrader), assignment.id)
+        nbgrader_course.ready(assignment, Path(args.nbgrader))  # before grading, not after
         args.submissions = [str(c.path) for c in collected]
         students = [c.student for c in collected]
         recorded = {c.student: c.submitted_at for c in collected if c.submitted_at is not None}

@@ -30,7 +30,7 @@ from .nbgrader_source import concept_grade_id
 from .results import GradeResult
 from .spec import Assignment
 
-__all__ = ["Collected", "NbgraderError", "collected", "gradebook_url", "record"]
+__all__ = ["Collected", "NbgraderError", "collected", "gradebook_url", "ready", "record"]
 
 COMMENT_CHARS = 600
 """At most this much of one failed check's feedback in a comment (formgrader shows comments in full)."""
@@ -129,7 +129,7 @@ def record(results: Sequence[GradeResult], assignment: Assignment, course: Path,
     """Write ``results`` into the course's nbgrader gradebook; lines for the instructor
     (a concept without its grade cell, points that differ)."""
     require("nbgrader", "grade --nbgrader")
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import Gradebook
 
     from .feedback.html import past_due
 
@@ -142,16 +142,7 @@ def record(results: Sequence[GradeResult], assignment: Assignment, course: Path,
     with Gradebook(gradebook_url(course)) as gradebook, warnings.catch_warnings():
         warnings.filterwarnings("ignore", module="nbgrader")
         warnings.filterwarnings("ignore", message=".*not in session.*")
-        try:
-            stored = gradebook.find_assignment(assignment.id)
-        except MissingEntry:
-            raise NbgraderError(f"the nbgrader gradebook has no assignment {assignment.id}: run `nbgrader "
-                                f"generate_assignment {assignment.id}` in {course} first") from None
-        notebooks = {n.name: n for n in stored.notebooks}
-        notebook = notebooks.get(assignment.id) or (next(iter(notebooks.values())) if len(notebooks) == 1 else None)
-        if notebook is None:
-            raise NbgraderError(f"{assignment.id} in the nbgrader gradebook has notebooks "
-                                f"{', '.join(notebooks) or 'none'}; expected {assignment.id}")
+        notebook = _notebook(gradebook, assignment, course)
         cells = {cell.name: cell for cell in notebook.grade_cells}
         for concept in rubric.concepts:
             cell = cells.get(grade_ids[concept.id])
@@ -178,6 +169,37 @@ def record(results: Sequence[GradeResult], assignment: Assignment, course: Path,
             submitted.late_submission_penalty = penalty if penalty > 0 else None
             gradebook.db.commit()
     return notes
+
+
+def _notebook(gradebook: Any, assignment: Assignment, course: Path) -> Any:
+    """The assignment's notebook in nbgrader's gradebook (put there by ``generate_assignment``)."""
+    from nbgrader.api import MissingEntry
+
+    try:
+        stored = gradebook.find_assignment(assignment.id)
+    except MissingEntry:
+        raise NbgraderError(f"the nbgrader gradebook has no assignment {assignment.id}: run `nbgrader "
+                            f"generate_assignment {assignment.id}` in {course} first") from None
+    notebooks = {n.name: n for n in stored.notebooks}
+    notebook = notebooks.get(assignment.id) or (next(iter(notebooks.values())) if len(notebooks) == 1 else None)
+    if notebook is None:
+        raise NbgraderError(f"{assignment.id} in the nbgrader gradebook has notebooks "
+                            f"{', '.join(notebooks) or 'none'}; expected {assignment.id}")
+    return notebook
+
+
+def ready(assignment: Assignment, course: Path) -> None:
+    """Raise :class:`NbgraderError` unless the course's gradebook can take this assignment's
+    scores: checked before a batch is graded, not after."""
+    require("nbgrader", "grade --nbgrader")
+    from nbgrader.api import Gradebook
+
+    url = gradebook_url(course)
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+        raise NbgraderError(f"{course} has no nbgrader gradebook yet: run `nbgrader generate_assignment "
+                            f"{assignment.id}` there first")
+    with Gradebook(url) as gradebook:
+        _notebook(gradebook, assignment, course)
 
 
 def _comments(gradebook: Any, result: GradeResult, rubric: Any, notebook: str, solution_cells: Sequence[str],
