@@ -43,6 +43,7 @@ class Op:
     SETATTR = "setattr"
     SWAP = "swap"          # set several attributes of a handle at once; answers the ones they replace
     CALL = "call"
+    CALLATTR = "callattr"  # getattr then call on a handle, in one round trip (a failed getattr says so)
     PROTOCOL = "protocol"  # len / getitem / contains / list on a handle (see Protocol)
     RETURN = "return"      # an answer with a value (either side: callbacks answer too)
     RAISE = "raise"        # an answer with an exception described as data

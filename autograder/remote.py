@@ -142,6 +142,13 @@ class RemoteObject:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self._session.request(self, {"op": Op.CALL, "args": args, "kwargs": kwargs}, path=f"{self._path}()")
 
+    def _call_attr(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        """``getattr(self, name)(*args, **kwargs)`` in one round trip, the attribute read in
+        the student process at call time (nothing is cached); a missing one is reported as
+        a getattr's would be."""
+        return self._session.request(self, {"op": Op.CALLATTR, "name": name, "args": args, "kwargs": kwargs},
+                                     path=f"{self._path}.{name}()")
+
     def _swap(self, values: dict[str, Any]) -> dict[str, Any]:
         """Set these attributes in one round trip; the values they replaced (a name that
         had none, or whose reading raised, is left out)."""
@@ -290,6 +297,8 @@ class StudentSession:
             if op == Op.RETURN:
                 return self._decode(message, blob, path, "value")
             if op == Op.RAISE:
+                if message.get("stage") == "getattr":  # an Op.CALLATTR whose attribute could not be read
+                    raise self._student_exception(message, path.removesuffix("()"), Op.GETATTR)
                 raise self._student_exception(message, path, request_op)
             if op == Op.CALLBACK:
                 process.send(self._run_callback(message, blob, path), deadline)

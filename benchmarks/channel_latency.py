@@ -7,7 +7,8 @@ small module, then each kind of request is timed ``--repeat`` times and the medi
 the 90th percentile are printed in microseconds, with the ratio to the cheapest kind:
 
 - ``getattr``: a module attribute (a handle comes back);
-- ``call f(1)``: a function on a small int;
+- ``module.f(1)``: a function on a small int, looked up then called (two requests), and
+  the same by name in one (``Op.CALLATTR``, what ``toolkit.Call.run`` sends);
 - ``call f(list of 100 ints)``, ``call f(tensor 100x100)``: argument and answer encoded
   as JSON and safetensors;
 - ``callback``: the student's function calls a grader function once (two frames more);
@@ -74,7 +75,8 @@ def main() -> None:
 
             kinds = {
                 "getattr": lambda: module.f,
-                "call f(1)": lambda: module.f(1),
+                "module.f(1): getattr + call": lambda: module.f(1),
+                "call by name (Op.CALLATTR)": lambda: module._call_attr("f", 1),
                 "call f(list of 100 ints)": lambda: module.f(numbers),
                 "call f(tensor 100x100)": lambda: module.f(tensor),
                 "callback": lambda: module.calls_back(abs, -1),

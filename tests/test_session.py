@@ -188,3 +188,17 @@ def test_swap_sets_several_attributes_in_one_round_trip_and_answers_what_they_re
     assert mod.g(5) == 8  # the student's g calls the grader's f
     mod._swap(previous)
     assert mod.g(5) == 12
+
+
+def test_a_call_by_name_is_one_round_trip_and_a_missing_name_reads_as_a_getattr(session):
+    s = session("def f(x):\n    return x + 1\ndef g(x):\n    return x.missing\n")
+    mod = s.module("mod")
+    sent = []
+    original_request = s.request
+    s.request = lambda *args, **kwargs: sent.append(args[1]["op"]) or original_request(*args, **kwargs)
+    assert mod._call_attr("f", 1) == 2
+    assert sent == ["callattr"]
+    with pytest.raises(StudentError, match=r"mod\.nothing does not exist"):
+        mod._call_attr("nothing", 1)
+    with pytest.raises(AttributeError, match=r"mod\.g\(\) raised AttributeError"):  # raised inside: not a lookup
+        mod._call_attr("g", 1)

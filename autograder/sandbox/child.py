@@ -151,8 +151,10 @@ class Server:
                 message[key] = encoder.encode(message[key])
         self.channel.write_frame(self.fd_out, self.channel.pack(message, encoder.arrays))
 
-    def send_error(self, exc: BaseException) -> None:
+    def send_error(self, exc: BaseException, stage: str = "") -> None:
         answer = {"op": self.channel.Op.RAISE, **describe_error(exc, self.workdir)}
+        if stage:
+            answer["stage"] = stage
         self.channel.write_frame(self.fd_out, self.channel.pack(answer, {}))
 
     # -- requests -----------------------------------------------------------------
@@ -178,6 +180,9 @@ class Server:
     def answer(self, message: dict, blob: bytes) -> None:
         try:
             value = self.perform(message, blob)
+        except _Lookup as lookup:
+            self.send_error(lookup.error, stage="getattr")
+            return
         except BaseException as exc:  # student code may raise anything, SystemExit included
             self.send_error(exc)
             return
@@ -203,6 +208,12 @@ class Server:
             return None
         if op == ops.SWAP:
             return self.swap(target, decoder.decode(message.get("value")))
+        if op == ops.CALLATTR:
+            try:
+                target = getattr(target, str(message["name"]))
+            except BaseException as exc:  # a module __getattr__ may raise anything
+                raise _Lookup(exc) from None
+            op = ops.CALL
         if op == ops.CALL:
             args = decoder.decode(message.get("args", []))
             kwargs = decoder.decode(message.get("kwargs", {"$dict": []}))
@@ -244,6 +255,14 @@ class Server:
         if name == names.LIST:
             return list(target)
         raise ValueError(f"unknown protocol {name!r}")
+
+
+class _Lookup(Exception):
+    """The attribute of an ``Op.CALLATTR`` could not be read (``error`` says why)."""
+
+    def __init__(self, error: BaseException):
+        super().__init__(str(error))
+        self.error = error
 
 
 def describe_error(exc: BaseException, workdir: str) -> dict:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any, Callable
 
+from ..remote import RemoteObject
 from ..results import Evidence
 
 LIMIT = 300
@@ -87,6 +88,8 @@ class Call:
         from .trusted import active_trusted
 
         self.trusted = active_trusted(module)
+        if isinstance(module, RemoteObject):  # one round trip, not a getattr and a call
+            return module._call_attr(self.function, *self.args, **self.kwargs)
         return getattr(module, self.function)(*self.args, **self.kwargs)
 
 
