@@ -7,11 +7,8 @@ notebook, without saving it first:
 - the code is the notebook's code cells: by default the cells the running kernel has
   executed, in the order they ran (IPython's history, so a cell run again redefines what
   it defined, as it did in the kernel), or the code cells of ``notebook="x.ipynb"``;
-- magics and shell escapes are read by IPython's own input transformer, and every
-  statement that became a ``get_ipython()`` call is left out (a ``%%bash`` cell whole):
-  the module must import outside IPython. So is the notebook's use of the autograder
-  itself (``from autograder.jupyter import check``, ``check(...)`` and what was made from
-  it), or grading would call grading;
+- the cells become plain Python as :mod:`autograder.cells` makes every notebook into a
+  module (magics, shell escapes and the notebook's own use of the autograder left out);
 - those cells become a temporary notebook that :mod:`autograder.intake` takes as any
   handed-in notebook, and the public tests run on it in the sandbox, never in the
   student's kernel (a test that hangs or crashes costs the kernel nothing);
@@ -19,6 +16,10 @@ notebook, without saving it first:
   a failure, the feedback the student would read in the terminal), as text where there is
   no HTML, in the reader's language (``lang``, ``$AUTOGRADER_LANG``, the locale). It holds
   the :class:`~autograder.results.GradeResult` for scripts.
+
+nbgrader's test cells (:mod:`autograder.nbgrader_source`) call :func:`public_tests`
+instead: the named public tests, run in the kernel on its own definitions, as nbgrader
+runs its tests; a failure raises so the cell and ``nbgrader validate`` show it.
 """
 
 from __future__ import annotations
