@@ -176,12 +176,18 @@ def test_environment_is_scrubbed(session, monkeypatch):
     assert "GRADER_SECRET" not in env and env["OMP_NUM_THREADS"] == "1"
 
 
+def requests_of(s: StudentSession) -> list[str]:
+    """The operations ``s`` sends from now on, in order."""
+    sent: list[str] = []
+    original_request = s.request
+    s.request = lambda *args, **kwargs: sent.append(args[1]["op"]) or original_request(*args, **kwargs)
+    return sent
+
+
 def test_swap_sets_several_attributes_in_one_round_trip_and_answers_what_they_replaced(session):
     s = session("def f(x):\n    return x + 1\ndef g(x):\n    return f(x) * 2\n")
     mod = s.module("mod")
-    sent = []
-    original_request = s.request
-    s.request = lambda *args, **kwargs: sent.append(args[1]["op"]) or original_request(*args, **kwargs)
+    sent = requests_of(s)
     previous = mod._swap({"f": lambda x: x - 1, "h": lambda x: 0})
     assert sent == ["swap"]
     assert set(previous) == {"f"}  # no h before: nothing to restore
@@ -193,9 +199,7 @@ def test_swap_sets_several_attributes_in_one_round_trip_and_answers_what_they_re
 def test_a_call_by_name_is_one_round_trip_and_a_missing_name_reads_as_a_getattr(session):
     s = session("def f(x):\n    return x + 1\ndef g(x):\n    return x.missing\n")
     mod = s.module("mod")
-    sent = []
-    original_request = s.request
-    s.request = lambda *args, **kwargs: sent.append(args[1]["op"]) or original_request(*args, **kwargs)
+    sent = requests_of(s)
     assert mod._call_attr("f", 1) == 2
     assert sent == ["callattr"]
     with pytest.raises(StudentError, match=r"mod\.nothing does not exist"):
