@@ -11,7 +11,10 @@ can read whatever the student process sends without trusting it.
 Values that are not plain data (a student's function, class, model, vocabulary) stay in
 the process that owns them and cross as a *handle* ``{"$handle": id}``; grader functions
 passed to student code cross as ``{"$callback": id}`` and are called back over the same
-pipe, so calls flow in both directions (A3's beam search calls a grader's ``step``).
+pipe, so calls flow in both directions (A3's beam search calls a grader's ``step``). A
+grader function may travel with answers it already knows (``{"$answered": ...}``, see
+:class:`Answered`): calls with those arguments are answered in the student process, the
+rest call back. Only the trusted side sends one; its decoder refuses one from the student.
 
 The student process receives this module's source on its command line, so it must import
 nothing outside the standard library at module level (numpy, torch and safetensors are
@@ -44,6 +47,7 @@ class Op:
     SWAP = "swap"          # set several attributes of a handle at once; answers the ones they replace
     CALL = "call"
     CALLATTR = "callattr"  # getattr then call on a handle, in one round trip (a failed getattr says so)
+    MANY = "many"          # getattr once, then one call per [args, kwargs] in order; answers each outcome
     PROTOCOL = "protocol"  # len / getitem / contains / list on a handle (see Protocol)
     RETURN = "return"      # an answer with a value (either side: callbacks answer too)
     RAISE = "raise"        # an answer with an exception described as data
@@ -98,6 +102,53 @@ class Record:
         return f"{self._type}({inner})"
 
 
+@dataclasses.dataclass
+class Answered:
+    """A grader function sent with answers it already knows: ``table`` holds ``(key,
+    document)`` pairs, the key the :func:`answer_key` of the arguments and the document the
+    answer as :func:`encode_data` wrote it. In the student process
+    it answers a call whose arguments have one of those keys with a copy of its value, and
+    any other call through ``fallback``, a callback. Only the trusted side sends one."""
+
+    name: str
+    table: list[tuple[Any, Any]]
+    fallback: Callable[..., Any]
+
+
+def answer_key(args: Any, kwargs: Any) -> str:
+    """A text equal for calls with equal arguments as data (a list and a tuple differ, so do
+    1 and 1.0); TypeError for arguments that are not plain data. Text, so that a table of
+    answers crosses the channel cheaply and both sides compute it the same way."""
+    return json.dumps([_key(list(args)), _key(dict(kwargs))], ensure_ascii=False, separators=(",", ":"))
+
+
+def encode_data(value: Any) -> Any:
+    """The document of a value made of plain data only (no tensor, handle or callback);
+    TypeError otherwise. A copy: later changes to ``value`` do not reach it."""
+    def refuse(other: Any) -> dict:
+        raise TypeError(f"not plain data: {type(other).__name__}")
+
+    encoder = Encoder(refuse)
+    document = encoder.encode(value)
+    if encoder.arrays:
+        raise TypeError("holds arrays")
+    return document
+
+
+def _key(value: Any) -> Any:
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is int or kind is float or kind is bool or value is None:
+        return [kind.__name__, value]
+    if isinstance(value, (list, tuple)):
+        return ["list" if isinstance(value, list) else "tuple", [_key(v) for v in value]]
+    if isinstance(value, dict):
+        items = sorted(([_key(k), _key(v)] for k, v in value.items()), key=repr)
+        return ["Counter" if isinstance(value, Counter) else "dict", items]
+    raise TypeError(f"not plain data: {type(value).__name__}")
+
+
 # --------------------------------------------------------------------------- encoding
 
 
@@ -145,6 +196,9 @@ class Encoder:
             name = f"a{len(self.arrays)}"
             self.arrays[name] = array
             return {"$ndarray": name}
+        if isinstance(value, Answered):  # before dataclasses: it is one
+            return {"$answered": [[str(key), document] for key, document in value.table],
+                    "fallback": self.on_other(value.fallback), "name": value.name}
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             fields = {f.name: self.encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
             return {"$record": type(value).__name__, "fields": fields}
@@ -221,10 +275,14 @@ class Decoder:
     """Rebuilds a value from a document and its arrays; handles and callbacks are
     resolved by the caller-supplied functions."""
 
-    def __init__(self, arrays: dict[str, Any], on_handle: Callable[[dict], Any], on_callback: Callable[[dict], Any]):
+    def __init__(self, arrays: dict[str, Any], on_handle: Callable[[dict], Any], on_callback: Callable[[dict], Any],
+                 on_answered: Callable[[str, list, Any], Any] | None = None):
         self.arrays = arrays
         self.on_handle = on_handle
         self.on_callback = on_callback
+        self.on_answered = on_answered
+        """Builds the stand-in of an :class:`Answered` (name, decoded pairs, fallback);
+        None where none may arrive (the trusted side reading the student process)."""
 
     def decode(self, doc: Any) -> Any:
         if isinstance(doc, list):
@@ -252,6 +310,9 @@ class Decoder:
             return self.on_handle(doc)
         if "$callback" in doc:
             return self.on_callback(doc)
+        if "$answered" in doc and self.on_answered is not None:
+            table = [(str(key), self.decode(answer)) for key, answer in doc["$answered"]]
+            return self.on_answered(str(doc.get("name", "")), table, self.decode(doc["fallback"]))
         raise ChannelError(f"unknown value tag in {sorted(doc)[:3]}")
 
     def _array(self, name: str, want_numpy: bool) -> Any:

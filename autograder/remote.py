@@ -22,7 +22,7 @@ import signal
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from . import channel
 from .channel import Op, Protocol
@@ -149,6 +149,16 @@ class RemoteObject:
         return self._session.request(self, {"op": Op.CALLATTR, "name": name, "args": args, "kwargs": kwargs},
                                      path=f"{self._path}.{name}()")
 
+    def _call_many(self, name: str, calls: Sequence[tuple[tuple, dict]]) -> list[tuple[bool, Any]]:
+        """``getattr(self, name)(*args, **kwargs)`` for each ``(args, kwargs)``, in order, in
+        one round trip: per call ``(True, value)`` or ``(False, StudentError)`` (the error its
+        own request would have raised). The request as a whole raises what a single call
+        would: a missing function, a crash or the test's deadline."""
+        path = f"{self._path}.{name}()"
+        message = {"op": Op.MANY, "name": name, "args": [[list(args), dict(kwargs)] for args, kwargs in calls]}
+        answer = self._session.request(self, message, path=path)
+        return self._session.outcomes(answer, len(calls), path)
+
     def _swap(self, values: dict[str, Any]) -> dict[str, Any]:
         """Set these attributes in one round trip; the values they replaced (a name that
         had none, or whose reading raised, is left out)."""
@@ -204,6 +214,8 @@ class StudentSession:
         """Student functions replaced by the reference right now (``toolkit.trusted``)."""
         self.trusted_used: set[str] = set()
         """Those replaced at some point of the current test."""
+        self.before_request: list[Callable[[], None]] = []
+        """Work deferred until a request is really sent (installing stand-ins), run in order."""
 
     # -- public ------------------------------------------------------------------------
     def module(self, name: str) -> RemoteObject:
@@ -252,6 +264,8 @@ class StudentSession:
 
     # -- requests ------------------------------------------------------------------------
     def request(self, target: RemoteObject | None, message: dict, path: str) -> Any:
+        while self.before_request:
+            self.before_request.pop(0)()
         if target is not None:
             if target._generation != self.generation:
                 raise StudentCrash(
@@ -294,6 +308,9 @@ class StudentSession:
         while True:
             message, blob = process.receive(deadline)
             op = message.get("op")
+            used = message.get("used")
+            if isinstance(used, list):  # stand-ins that answered from their table (a claim: feedback only)
+                self.trusted_used.update(name for name in used if name in self.trusted_now)
             if op == Op.RETURN:
                 return self._decode(message, blob, path, "value")
             if op == Op.RAISE:
@@ -320,6 +337,19 @@ class StudentSession:
             if self._callback_error is None:
                 self._callback_error = exc
             return channel.pack({"op": Op.RAISE, "message": f"{type(exc).__name__}: {exc}"}, {})
+
+    def outcomes(self, answer: Any, count: int, path: str) -> list[tuple[bool, Any]]:
+        """An ``Op.MANY`` answer as ``(True, value)`` / ``(False, StudentError)`` pairs; an
+        answer of another shape is a broken channel (the process is replaced)."""
+        shaped = isinstance(answer, list) and len(answer) == count and all(
+            isinstance(item, list) and len(item) == 2 and isinstance(item[0], bool)
+            and (item[0] or isinstance(item[1], dict)) for item in answer)
+        if not shaped:
+            self._lose_process()
+            raise StudentCrash(f"while running {path}, the answer from your code was unreadable (not one outcome "
+                               "per call)")
+        return [(True, value) if ok else (False, self._student_exception(value, path, Op.CALL))
+                for ok, value in answer]
 
     def _student_exception(self, message: dict, path: str, op: str) -> StudentError:
         types = [str(t) for t in message.get("types", [])] or ["Exception"]

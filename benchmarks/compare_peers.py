@@ -12,7 +12,8 @@ full marks) are graded four ways, one after the other in this process:
    interpreter per submission. For rows 1 and 2 the check column says how the student
    processes really started, as the results report it (``GradeResult.sandbox["warm"]``).
 3. **naive pytest**: ``python -m pytest -q -p no:cacheprovider DIR`` once per submission in
-   a fresh process (J at a time). DIR holds a copy of the very same hidden graders with
+   a fresh process (J at a time). DIR holds a copy of the very same hidden graders (and
+   the reference and known mistakes their ``mistakes`` fixture reads) with
    ``benchmarks/inprocess_conftest.py`` as its conftest: its ``student`` fixture imports
    the student's module in the pytest process (no sandbox, no second process, no
    channel). The pass count printed for it shows the graders all pass in-process too.
@@ -110,9 +111,10 @@ def inprocess_graders(assignment: Assignment, dest: Path) -> Path:
     shutil.copy(INPROCESS_CONFTEST, dest / "conftest.py")
     ignore = shutil.ignore_patterns("__pycache__")
     shutil.copytree(assignment.graders, dest / assignment.id / "graders", ignore=ignore)
-    support = assignment.graders.parent / "support"
-    if support.is_dir():
-        shutil.copytree(support, dest / assignment.id / "support", ignore=ignore)
+    for folder in ("support", "reference", "mutants"):  # the last two: the graders' `mistakes`
+        source = assignment.graders.parent / folder
+        if source.is_dir():
+            shutil.copytree(source, dest / assignment.id / folder, ignore=ignore)
     return dest
 
 

@@ -12,9 +12,10 @@ Where the student's module comes from:
 - otherwise (inside an nbgrader kernel): a module already registered in ``sys.modules`` by
   the notebook's test cell from the student's code cell.
 
-Only what the A1-A6 graders use is provided: ``student.module``, ``student.support_module``
-and the ``rng`` and ``record`` fixtures. Nothing is limited or isolated: this is the
-baseline, not a grader.
+Only what the graders use is provided: ``student.module``, ``student.support_module``,
+``student.workdir`` and the ``rng``, ``record`` and ``mistakes`` fixtures (the reference and
+the known mistakes copied beside the graders, run here as in the grading process). Nothing
+is limited or isolated: this is the baseline, not a grader.
 """
 
 from __future__ import annotations
@@ -24,9 +25,12 @@ import os
 import random
 import sys
 import types
+from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+
+from autograder.toolkit import Mistakes
 
 SUBMISSION_VARIABLE = "COMPARE_PEERS_SUBMISSION"
 SEED = "compare-peers"
@@ -36,6 +40,7 @@ class InProcessStudent:
     """The part of ``autograder.remote.StudentSession`` that graders call, without a process."""
 
     def __init__(self, submission: str | None):
+        self.workdir = Path(submission or os.getcwd())
         if submission and submission not in sys.path:
             sys.path.insert(0, submission)
 
@@ -63,3 +68,8 @@ def rng(request: pytest.FixtureRequest) -> random.Random:
 @pytest.fixture
 def record() -> Callable[[str, Any], None]:
     return lambda name, value: None
+
+
+@pytest.fixture
+def mistakes(request: pytest.FixtureRequest) -> Mistakes:
+    return Mistakes.of(request.path.parent.parent)  # <id>/graders/test_x.py -> <id>/

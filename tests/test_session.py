@@ -196,6 +196,43 @@ def test_swap_sets_several_attributes_in_one_round_trip_and_answers_what_they_re
     assert mod.g(5) == 12
 
 
+def test_many_calls_are_one_round_trip_and_each_keeps_its_own_answer_or_error(session):
+    s = session("def f(x, scale=1):\n    if x == 2:\n        raise ValueError('two')\n    return [x * scale]\n")
+    mod = s.module("mod")
+    sent = requests_of(s)
+    outcomes = mod._call_many("f", [((1,), {}), ((2,), {}), ((3,), {"scale": 10})])
+    assert sent == ["many"]
+    assert outcomes[0] == (True, [1]) and outcomes[2] == (True, [30])
+    ok, error = outcomes[1]
+    assert not ok and isinstance(error, ValueError) and isinstance(error, StudentError)
+    assert str(error) == "mod.f() raised ValueError: two"  # what its own request would have raised
+    assert 'File "mod.py", line 3' in error.feedback()
+    with pytest.raises(StudentError, match=r"mod\.nothing does not exist"):
+        mod._call_many("nothing", [((1,), {})])
+
+
+def test_many_calls_that_crash_or_hang_fail_as_one_call_would(session):
+    s = session("import os, time\ndef f(x):\n    if x == 2:\n        os._exit(3)\n    return x\n"
+                "def g(x):\n    while x:\n        pass\n")
+    mod = s.module("mod")
+    with pytest.raises(StudentCrash, match=r"while running mod\.f\(\), the process exited with status 3"):
+        mod._call_many("f", [((1,), {}), ((2,), {}), ((3,), {})])
+    s.deadline = time.monotonic() + 1.0
+    with pytest.raises(StudentTimeout, match=r"mod\.g\(\) did not finish in time"):
+        s.module("mod")._call_many("g", [((0,), {}), ((1,), {})])
+
+
+def test_an_answer_to_many_calls_of_the_wrong_shape_is_a_broken_channel(session):
+    s = session("def f(x):\n    return x\n")
+    s.module("mod")
+    generation = s.generation
+    with pytest.raises(StudentCrash, match="not one outcome per call"):
+        s.outcomes([[True, 1]], 2, "mod.f()")
+    assert s.generation == generation + 1  # the process that said it is not used again
+    with pytest.raises(StudentCrash, match="not one outcome per call"):
+        s.outcomes([[False, "not an error"], [True, 1]], 2, "mod.f()")
+
+
 def test_a_call_by_name_is_one_round_trip_and_a_missing_name_reads_as_a_getattr(session):
     s = session("def f(x):\n    return x + 1\ndef g(x):\n    return x.missing\n")
     mod = s.module("mod")

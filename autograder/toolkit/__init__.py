@@ -21,7 +21,8 @@ What each piece is for:
   :func:`describe` renders a value in a line; :func:`number`, :func:`integer`,
   :func:`sequence`, :func:`counter` turn what came back into plain values or fail saying
   what came back instead; :func:`instance` insists on an object of the student's (a
-  ``Vocab``, a model) before a grader reads its attributes; :func:`sizes` orders generated cases smallest first.
+  ``Vocab``, a model) before a grader reads its attributes; :func:`sizes` orders generated cases smallest first;
+  :func:`run_together` makes many generated calls in one round trip before they are checked.
 - :func:`expect_equal`, :func:`expect_close`, :func:`expect_numbers_close`,
   :func:`expect_tensor_close` (``torch.testing``), :func:`expect_raises`, and :func:`fail`
   for anything else, raise :class:`CheckFailed` with an
@@ -52,11 +53,11 @@ from .mistakes import Mistakes
 from .stats import FALSE_FAILURE, acceptance, expect_rate
 from .trusted import call_watching, expect_unchanged, trusted
 from .seeded import Seeded, SeededRandom, seeded_generator
-from .values import Call, counter, describe, instance, integer, number, sequence, sizes
+from .values import Call, counter, describe, instance, integer, number, run_together, sequence, sizes
 
 __all__ = [
     "FALSE_FAILURE", "Call", "CheckFailed", "Mistakes", "Seeded", "SeededRandom", "acceptance", "call_watching",
     "close", "counter", "describe", "expect_close", "expect_equal", "expect_numbers_close", "expect_raises",
     "expect_rate", "expect_tensor_close", "expect_unchanged", "fail", "first_difference", "instance", "integer",
-    "memo", "number", "seeded_generator", "sequence", "sizes", "trusted",
+    "memo", "number", "run_together", "seeded_generator", "sequence", "sizes", "trusted",
 ]

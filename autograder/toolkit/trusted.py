@@ -18,8 +18,10 @@ from __future__ import annotations
 import contextlib
 import copy
 import functools
-from typing import Any, Callable, Iterator
+import types
+from typing import Any, Callable, Iterator, Sequence
 
+from ..channel import Answered, answer_key, encode_data
 from ..remote import RemoteObject, StudentError
 from .checks import CheckFailed
 from .mistakes import Mistakes
@@ -27,36 +29,116 @@ from .values import Call, describe
 from ..results import Evidence
 
 
+_IN_PROCESS = types.SimpleNamespace(trusted_now=(), trusted_used=set())
+"""Stand-in bookkeeping for student modules imported into this process (in-process test
+runs such as ``benchmarks/inprocess_conftest.py``), which have no session."""
+
+
+def _session_of(module: Any) -> Any:
+    return module._session if isinstance(module, RemoteObject) else _IN_PROCESS
+
+
+def _swap(module: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """Set ``values`` on the module; what they replaced (see ``RemoteObject._swap``)."""
+    if isinstance(module, RemoteObject):
+        return module._swap(values)
+    previous = {name: getattr(module, name) for name in values if hasattr(module, name)}
+    for name, value in values.items():
+        setattr(module, name, value)
+    return previous
+
+
 def active_trusted(module: Any) -> tuple[str, ...]:
-    session = getattr(module, "_session", None)
-    return tuple(getattr(session, "trusted_now", ()))
+    return tuple(getattr(_session_of(module), "trusted_now", ()))
 
 
 @contextlib.contextmanager
-def trusted(module: RemoteObject, mistakes: Mistakes, *names: str) -> Iterator[None]:
+def trusted(module: RemoteObject, mistakes: Mistakes, *names: str, answers_for: Sequence[Call] = ()) -> Iterator[None]:
     """Inside the block, the student module's functions ``names`` are the reference's.
 
-    Where the solutions are not at hand (public tests on a student's machine) nothing is
-    replaced."""
+    Each call of a stand-in is a callback into this process. ``answers_for`` (calls the
+    block will make, for stand-ins that answer the same arguments the same way: no
+    randomness) sends along what the stand-ins answer while the *reference* makes those
+    calls: a student's call with the same arguments is answered in the student process,
+    any other is still a callback. Where the solutions are not at hand (public tests on a
+    student's machine) nothing is replaced."""
     if not mistakes.available or not names:
         yield
         return
-    session = module._session
+    session = _session_of(module)
     reference = mistakes.reference(_module_name(module))
-    # One round trip each way (graders enter such blocks thousands of times per submission).
-    # A function the student lacks has no original: theirs cannot be blamed either.
-    originals = module._swap({name: _recording(session, name, getattr(reference, name)) for name in names})
+    stand_ins: dict[str, Any] = {name: _recording(session, name, getattr(reference, name)) for name in names}
+    if answers_for and isinstance(module, RemoteObject):
+        tables = reference_answers(reference, names, answers_for)
+        stand_ins = {name: Answered(name, tables[name], function) if tables[name] else function
+                     for name, function in stand_ins.items()}
+    originals: dict[str, Any] = {}
+
+    def install() -> None:
+        # One round trip (graders enter such blocks thousands of times per submission). A
+        # function the student lacks has no original: theirs cannot be blamed either.
+        originals.update(_swap(module, stand_ins))
+
+    # Installed just before the block's first request to the student process: a block
+    # whose calls were all answered already (``run_together``) costs no round trip.
+    pending = getattr(session, "before_request", None)
+    if pending is None:
+        install()
+    else:
+        pending.append(install)
     before = tuple(getattr(session, "trusted_now", ()))
     session.trusted_now = tuple(dict.fromkeys(before + names))
     try:
         yield
     finally:
         session.trusted_now = before
-        if originals:
+        if pending is not None and install in pending:
+            pending.remove(install)
+        elif originals:
             try:
-                module._swap(originals)
+                _swap(module, originals)
             except StudentError:  # the process was replaced: a fresh one has the student's own
                 pass
+
+
+def reference_answers(reference: types.ModuleType, names: Sequence[str],
+                      calls: Sequence[Call]) -> dict[str, list[tuple[Any, Any]]]:
+    """For each of ``names``, ``(answer_key(args, kwargs), encode_data(value))`` of every
+    distinct call the reference's own code made to it while making ``calls`` (answers that
+    are not plain data are left out: those calls stay callbacks)."""
+    tables: dict[str, dict[Any, Any]] = {name: {} for name in names}
+    originals = {name: getattr(reference, name) for name in names}
+
+    def recording(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        table = tables[name]
+
+        def record(*args: Any, **kwargs: Any) -> Any:
+            try:
+                key = answer_key(args, kwargs)  # before the call: a snapshot of the arguments
+            except TypeError:  # arguments that are not plain data: always a callback
+                return function(*args, **kwargs)
+            value = function(*args, **kwargs)
+            if key not in table:
+                try:
+                    table[key] = encode_data(value)
+                except TypeError:  # an answer that is not plain data: a callback
+                    table[key] = None
+            return value
+        return record
+
+    for name, function in originals.items():
+        setattr(reference, name, recording(name, function))
+    try:
+        for call in calls:
+            try:
+                getattr(reference, call.function)(*copy.deepcopy(call.args), **copy.deepcopy(call.kwargs))
+            except Exception:  # a call meant to raise: whatever it recorded still holds
+                pass
+    finally:
+        for name, function in originals.items():
+            setattr(reference, name, function)
+    return {name: [(key, document) for key, document in table.items() if document is not None]
+            for name, table in tables.items()}
 
 
 def _recording(session: Any, name: str, function: Callable[..., Any]) -> Callable[..., Any]:
@@ -71,8 +153,8 @@ def _recording(session: Any, name: str, function: Callable[..., Any]) -> Callabl
     return stand_in
 
 
-def _module_name(module: RemoteObject) -> str:
-    return module._path.split(".")[0]
+def _module_name(module: Any) -> str:
+    return module._path.split(".")[0] if isinstance(module, RemoteObject) else module.__name__
 
 
 def call_watching(student: Any, module: RemoteObject, call: Call) -> tuple[Any, list[str]]:

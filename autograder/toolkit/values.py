@@ -7,9 +7,9 @@ Counter or a tensor the same way.
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
-from ..remote import RemoteObject
+from ..remote import RemoteObject, StudentError
 from ..results import Evidence
 
 LIMIT = 300
@@ -83,14 +83,53 @@ class Call:
 
     __repr__ = __str__
 
+    _answered: tuple[Any, tuple[str, ...], bool, Any] | None = None
+    """(module, stand-ins, ok, value or error) from :func:`run_together`, used once."""
+
     def run(self, module: Any) -> Any:
-        """Call ``module.<function>`` (a student module proxy) with the stored arguments."""
+        """Call ``module.<function>`` (a student module proxy) with the stored arguments,
+        or give what :func:`run_together` already got for this call."""
         from .trusted import active_trusted
 
         self.trusted = active_trusted(module)
+        answered, self._answered = self._answered, None
+        if answered is not None and answered[0] is module and answered[1] == self.trusted:
+            if not answered[2]:
+                raise answered[3]
+            return answered[3]
         if isinstance(module, RemoteObject):  # one round trip, not a getattr and a call
             return module._call_attr(self.function, *self.args, **self.kwargs)
         return getattr(module, self.function)(*self.args, **self.kwargs)
+
+
+def run_together(module: Any, calls: Sequence[Call]) -> Sequence[Call]:
+    """Make ``calls`` (of ``module``'s functions) in one round trip per function, in order;
+    each call's :meth:`Call.run` then gives its own answer without asking again (under the
+    same stand-ins; otherwise it asks). Returns ``calls``.
+
+    For a grader that checks many generated cases: ~200 cases cost one request instead of
+    200. The student's code runs every call even when an early one is wrong, which is
+    what the checks then read in order, so the feedback is the same. When the request as a
+    whole fails (a crash, the deadline, a missing function) the first call raises that
+    error and the others ask on their own, as they would have.
+    """
+    from .trusted import active_trusted
+
+    if not isinstance(module, RemoteObject) or len(calls) < 2:
+        return calls
+    stand_ins = active_trusted(module)
+    by_function: dict[str, list[Call]] = {}
+    for call in calls:
+        by_function.setdefault(call.function, []).append(call)
+    for function, group in by_function.items():
+        try:
+            outcomes = module._call_many(function, [(call.args, call.kwargs) for call in group])
+        except StudentError as exc:
+            group[0]._answered = (module, stand_ins, False, exc)
+            continue
+        for call, (ok, value) in zip(group, outcomes):
+            call._answered = (module, stand_ins, ok, value)
+    return calls
 
 
 def _fail(call: Call | str, got: Any, wanted: str, rule: str) -> AssertionError:

@@ -35,7 +35,7 @@ from collections import Counter
 import pytest
 from sacrebleu.metrics import BLEU
 
-from autograder.toolkit import Call, close, expect_equal, number, trusted
+from autograder.toolkit import Call, close, expect_equal, number, run_together, trusted
 
 WORDS = ["a", "b", "c", "d", "e", "f", "g", "h"]
 UPSTREAM = ("ngrams", "modified_precision", "closest_ref_length", "brevity_penalty")
@@ -70,7 +70,30 @@ def bleu_value(bleu, mistakes):
         with trusted(bleu, mistakes, *UPSTREAM):
             return number(call.run(bleu), call)
 
+    def together(calls: list[Call]) -> None:
+        """Make the calls in one round trip; each ``run(call)`` then reads its answer."""
+        with trusted(bleu, mistakes, *UPSTREAM, answers_for=calls):
+            run_together(bleu, calls)
+
+    run.together = together
     return run
+
+
+class Batch:
+    """``check_bleu``'s checks, made together: ``add`` takes what ``check_bleu`` takes, and
+    ``run`` makes every call in one round trip, then checks them in the order added (the
+    smallest failing case is still the one a student reads)."""
+
+    def __init__(self, check, together):
+        self.check, self.together, self.checks = check, together, []
+
+    def add(self, call: Call, want: float, **options) -> None:
+        self.checks.append((call, want, options))
+
+    def run(self) -> None:
+        self.together([call for call, _, _ in self.checks])
+        for call, want, options in self.checks:
+            self.check(call, want, **options)
 
 
 @pytest.fixture
@@ -84,6 +107,7 @@ def check_bleu(bleu_value, mistakes):
                      same=_same if scale else _same_up_to_scale, notes=list(notes))
         return got
 
+    check.batch = lambda: Batch(check, bleu_value.together)
     return check
 
 

@@ -83,9 +83,13 @@ def test_corpus_same_sums_same_score(bleu_value, mistakes):
                        "6 of 12 4-grams, and 18 hypothesis against 18 reference words")
 
 
-def _expect_same_score(bleu_value, mistakes, first, second, sums):
-    one = Call("corpus_bleu", [h for h, _ in first], [r for _, r in first])
-    other = Call("corpus_bleu", [h for h, _ in second], [r for _, r in second])
+def _corpus_calls(first, second):
+    return (Call("corpus_bleu", [h for h, _ in first], [r for _, r in first]),
+            Call("corpus_bleu", [h for h, _ in second], [r for _, r in second]))
+
+
+def _expect_same_score(bleu_value, mistakes, first, second, sums, calls=None):
+    one, other = calls or _corpus_calls(first, second)
     got, want = bleu_value(one), bleu_value(other)
     expect_close(got, want, one, mistakes=mistakes,
                  rule="corpus BLEU depends only on the matches, totals and lengths SUMMED over the corpus, "
@@ -95,21 +99,25 @@ def _expect_same_score(bleu_value, mistakes, first, second, sums):
 
 def test_corpus_random_matched_corpora(check_bleu, rng, oracle, cases):
     """Corpus BLEU: random corpora: counts and lengths are summed over the corpus"""
+    checks = check_bleu.batch()
     for size in sizes(80, 14):
         hypotheses, references = cases.matched_corpus(rng, size)
-        check_bleu(Call("corpus_bleu", hypotheses, references), oracle.corpus(hypotheses, references),
+        checks.add(Call("corpus_bleu", hypotheses, references), oracle.corpus(hypotheses, references),
                    rule="every hypothesis is part of one of its references (all summed precisions are 1), so "
                         "BLEU = 100 * brevity_penalty(summed hypothesis lengths, summed closest reference "
                         "lengths), as sacrebleu computes it")
+    checks.run()
 
 
 def test_corpus_random_same_sums(bleu_value, mistakes, rng, cases):
     """Corpus BLEU: random pairs of corpora with the same summed counts and lengths score the same"""
-    for size in sizes(40, 12):
-        first, second = cases.same_sums_pair(rng, size)
-        _expect_same_score(bleu_value, mistakes, list(zip(*first)), list(zip(*second)),
+    pairs = [[list(zip(*corpus)) for corpus in cases.same_sums_pair(rng, size)] for size in sizes(40, 12)]
+    calls = [_corpus_calls(first, second) for first, second in pairs]
+    bleu_value.together([call for pair in calls for call in pair])
+    for (first, second), pair in zip(pairs, calls):
+        _expect_same_score(bleu_value, mistakes, first, second,
                            "both have the same number of sentences, the same summed count of shared words, "
-                           "of other hypothesis words and of reference words")
+                           "of other hypothesis words and of reference words", calls=pair)
 
 
 def _expect_value_error(bleu, mistakes, call, rule):
@@ -214,10 +222,12 @@ def test_combine_max_n_above_four(check_bleu, oracle):
 
 def test_combine_random_sentences(check_bleu, rng, oracle, cases):
     """Combining precisions: random sentences with every order matched, max_n from 1 to 6"""
+    checks = check_bleu.batch()
     for size in sizes(60, 12):
         max_n = rng.randint(1, 6)
         hypothesis, references = cases.matched_case(rng, size, max_n)
         want = oracle.corpus([hypothesis], [references], max_n)
         rule = (f"every order 1..{max_n} has a match and there is no penalty: BLEU = 100 times the "
                 f"geometric mean of the {max_n} precisions, as sacrebleu computes it")
-        _check_both(check_bleu, hypothesis, references, max_n, want, rule)
+        _check_both(checks.add, hypothesis, references, max_n, want, rule)
+    checks.run()

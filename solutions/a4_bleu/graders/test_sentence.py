@@ -98,29 +98,35 @@ def test_sentence_empty_hypothesis_is_zero(check_bleu, oracle):
 
 def test_sentence_random(check_bleu, rng, oracle, cases):
     """Sentence BLEU: random hypotheses of 4 to 14 words with one to four references"""
+    checks = check_bleu.batch()
     for size in sizes(60, 12):
         hypothesis, references = cases.sentence_case(rng, size, min_hyp_len=4)
-        _check(check_bleu, oracle, hypothesis, cases.longest_first(references),
+        _check(checks.add, oracle, hypothesis, cases.longest_first(references),
                "sacrebleu's sentence BLEU: clipped precisions, exp smoothing, penalty against the closest "
                "reference")
+    checks.run()
 
 
 def test_sentence_random_many(check_bleu, rng, oracle, cases):
     """Sentence BLEU: more random hypotheses of 4 words or more"""
+    checks = check_bleu.batch()
     for size in sizes(120, 14):
         hypothesis, references = cases.sentence_case(rng, size, min_hyp_len=4)
-        _check(check_bleu, oracle, hypothesis, cases.longest_first(references),
+        _check(checks.add, oracle, hypothesis, cases.longest_first(references),
                "sacrebleu's sentence BLEU: clipped precisions, exp smoothing, penalty against the closest "
                "reference")
+    checks.run()
 
 
 def test_sentence_random_short(check_bleu, rng, oracle, cases):
     """Sentence BLEU: random hypotheses of one to three words (effective order)"""
+    checks = check_bleu.batch()
     for size in sizes(80, 10):
         hypothesis, references = cases.slice_case(rng, size, min_len=1, max_len=3)
-        _check(check_bleu, oracle, hypothesis, references,
+        _check(checks.add, oracle, hypothesis, references,
                f"a {len(hypothesis)}-word hypothesis uses orders 1..{len(hypothesis)} only (here all matched), "
                f"times the brevity penalty against the closest reference")
+    checks.run()
 
 
 def test_sentence_max_n_below_one(bleu, mistakes):
