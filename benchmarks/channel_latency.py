@@ -13,7 +13,11 @@ the 90th percentile are printed in microseconds, with the ratio to the cheapest 
   as JSON and safetensors;
 - ``callback``: the student's function calls a grader function once (two frames more);
 - ``stand-in block``: what ``toolkit.trusted`` costs per block for two names: one
-  ``Op.SWAP`` in and one out, beside the getattr + setattr + setattr per name it replaced.
+  ``Op.SWAP`` in and one out, beside the getattr + setattr + setattr per name it replaced;
+- ``100 calls``: a hundred calls by name one request each, and the same hundred made
+  together in one request (``Op.MANY``, what ``toolkit.run_together`` sends).
+
+``benchmarks/compare_peers.py`` prints the same table (:func:`measure`).
 """
 
 from __future__ import annotations
@@ -52,10 +56,8 @@ def timed(action: Callable[[], object], repeat: int) -> tuple[float, float]:
     return statistics.median(samples) * 1e6, samples[int(len(samples) * 0.9)] * 1e6
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=2000)
-    args = parser.parse_args()
+def measure(repeat: int) -> dict[str, tuple[float, float]]:
+    """Median and 90th percentile of each kind of request, in microseconds."""
     with tempfile.TemporaryDirectory(prefix="channel-latency-") as folder:
         (Path(folder) / "mod.py").write_text(MODULE)
         session = StudentSession(Path(folder), Limits(memory_mb=1024))
@@ -73,6 +75,10 @@ def main() -> None:
             def new_block() -> None:
                 module._swap(module._swap({"f": len, "g": len}))
 
+            def one_by_one() -> None:
+                for x in range(100):
+                    module._call_attr("f", x)
+
             kinds = {
                 "getattr": lambda: module.f,
                 "module.f(1): getattr + call": lambda: module.f(1),
@@ -82,14 +88,28 @@ def main() -> None:
                 "callback": lambda: module.calls_back(abs, -1),
                 "stand-in block, per name calls": old_block,
                 "stand-in block, Op.SWAP": new_block,
+                "100 calls, one request each": one_by_one,
+                "100 calls together (Op.MANY)": lambda: module._call_many("f", [((x,), {}) for x in range(100)]),
             }
-            rows = {name: timed(action, args.repeat) for name, action in kinds.items()}
+            timings = {name: timed(action, repeat if not name.startswith("100") else max(1, repeat // 50))
+                       for name, action in kinds.items()}
         finally:
             session.close()
+    return timings
+
+
+def table(rows: dict[str, tuple[float, float]]) -> str:
     base = min(median for median, _ in rows.values())
-    print(f"{'request':<32} {'median us':>10} {'p90 us':>9} {'x cheapest':>11}")
-    for name, (median, p90) in rows.items():
-        print(f"{name:<32} {median:>10.0f} {p90:>9.0f} {median / base:>11.2f}")
+    lines = [f"{'request':<32} {'median us':>10} {'p90 us':>9} {'x cheapest':>11}"]
+    lines += [f"{name:<32} {median:>10.0f} {p90:>9.0f} {median / base:>11.2f}" for name, (median, p90) in rows.items()]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=2000)
+    args = parser.parse_args()
+    print(table(measure(args.repeat)))
 
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
-"""Our runner against the usual alternatives: seconds per submission, four ways, one run.
+"""Our runner against the usual alternatives: seconds per submission, five ways, one run.
 
     python benchmarks/compare_peers.py [--copies 50] [--assignments a4_bleu a5_transformer]
-                                       [--skip-nbgrader] [--jobs N]
+                                       [--skip-nbgrader] [--jobs N] [--otter-python PYTHON]
+                                       [--cohort 200] [--cohort-jobs J] [--latency-repeat 1000]
 
 For each assignment, N copies of the reference solution (``solutions/<id>/reference/``,
-full marks) are graded four ways, one after the other in this process:
+full marks) are graded five ways, one after the other in this process:
 
 1. **ours, warm workers**: ``grade_many(assignment, copies, jobs=J, warm=True)``: each
    student process is forked from a worker that has already imported torch.
@@ -26,6 +27,19 @@ full marks) are graded four ways, one after the other in this process:
    gradebook) on top of it. One ``nbgrader autograde <id> --force`` over all copies is
    timed and divided by N; nbgrader grades one notebook at a time whatever J is. A
    failure is reported in the table, not raised. ``--skip-nbgrader`` leaves it out.
+5. **otter-grader ``otter run``** (its grading without containers): ``otter generate``
+   makes an autograder zip holding one exception-based otter test that registers the
+   executed submission as the student's module and runs the same in-process graders with
+   ``pytest.main``; each copy's module file is then graded by ``otter run`` (J at a time),
+   which executes it in a new Jupyter kernel. It needs otter-grader, ipykernel and this
+   package in ``--otter-python`` (default: this Python); where they are missing the row
+   says so instead of a time.
+
+Then, for A5, a cohort: ``--cohort`` copies graded warm with ``--cohort-jobs`` workers
+(default: the cores), against the floor x copies / workers, the time the tests alone would
+take with every worker busy all the time; the ratio is what our runner adds. Last, the
+table of ``benchmarks/channel_latency.py``: what one request to a sandboxed student
+process costs, by kind.
 
 Before timing, one copy is graded by ``grade_many`` once, untimed (with ``warm=False``), so the imports of this long-lived process (torch, sacrebleu) are not
 charged to rows 1 and 2, while starting the warm worker is.
@@ -64,7 +78,8 @@ from typing import Sequence
 from rich.console import Console
 from rich.table import Table
 
-from autograder.batch import grade_many
+import channel_latency  # beside this file
+from autograder.batch import default_jobs, grade_many
 from autograder.results import GradeResult
 from autograder.spec import Assignment, Course
 
@@ -74,6 +89,7 @@ SUBMISSION_VARIABLE = "COMPARE_PEERS_SUBMISSION"  # read by inprocess_conftest.p
 PYTEST_ARGS = ["-q", "-p", "no:cacheprovider"]
 NBGRADER_CELL_TIMEOUT = 900
 ERROR_CHARS = 600
+COHORT_ASSIGNMENT = "a5_transformer"
 
 console = Console(width=None if sys.stdout.isatty() else 160)
 
@@ -288,10 +304,90 @@ def time_nbgrader(root: Path, assignment: Assignment, copies: Sequence[Path], gr
     return way
 
 
+# ---- way 5: otter-grader's `otter run` -------------------------------------------------------
+
+OTTER_TEST = '''\
+from otter.test_files import test_case
+
+OK_FORMAT = False
+name = "hidden_graders"
+points = {points!r}
+
+
+@test_case(points={points!r})
+def test_hidden_graders(env):
+    import sys, types
+
+    import pytest
+
+    for module_name in {modules!r}:  # the executed submission, seen as the modules the graders ask for
+        module = types.ModuleType(module_name)
+        module.__dict__.update({{k: v for k, v in env.items() if not k.startswith("__")}})
+        sys.modules[module_name] = module
+    assert pytest.main({args!r}) == 0, "the hidden graders failed"
+'''
+
+
+def otter_missing(python: str) -> str:
+    """Why ``python`` cannot run otter-grader here ("" when it can)."""
+    probe = subprocess.run([python, "-c", "import otter, ipykernel, autograder"], capture_output=True, text=True,
+                           check=False)
+    if probe.returncode == 0:
+        return ""
+    return (f"not run: {python} cannot import otter-grader, ipykernel and this package "
+            f"({probe.stderr.strip().splitlines()[-1] if probe.stderr.strip() else 'no output'}); install them "
+            "there (pip install otter-grader ipykernel) or pass --otter-python")
+
+
+def time_otter(root: Path, assignment: Assignment, copies: Sequence[Path], graders: Path, jobs: int,
+               python: str) -> Way:
+    """``otter run`` (otter-grader's grading without containers) once per copy, J at a time:
+    the submission is the student's module file, executed by otter in a Jupyter kernel; one
+    exception-based otter test runs the same in-process graders with ``pytest.main``."""
+    way = Way("5. otter-grader otter run", jobs)
+    way.check = otter_missing(python)
+    if way.check:
+        return way
+    if len(assignment.modules) != 1:
+        way.check = "not run: otter run grades one file, and this assignment has several modules"
+        return way
+    module = assignment.modules[0]
+    (root / "tests").mkdir(parents=True)
+    (root / "tests" / "hidden_graders.py").write_text(OTTER_TEST.format(
+        points=assignment.rubric().max_score, modules=[module], args=[*PYTEST_ARGS, str(graders)]))
+    try:
+        run_otter(python, root, "generate")
+
+        def one(copy: Path) -> float:
+            output = root / "results" / copy.name
+            output.mkdir(parents=True)
+            run_otter(python, copy, "run", "-a", str(root / "autograder.zip"), "--no-logo", "-o", str(output),
+                      f"{module}.py")
+            tests = json.loads((output / "results.json").read_text())["tests"]
+            return sum(t.get("score") or 0 for t in tests)
+
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            scores = list(pool.map(one, copies))
+        way.seconds = (time.perf_counter() - started) / len(copies)
+        full = assignment.rubric().max_score
+        way.check = f"{sum(score == full for score in scores)}/{len(scores)} full marks ({full:g} points)"
+    except Exception as exc:  # otter is a peer, not ours: report it, keep the other rows
+        way.check = f"[red]failed[/red]: {type(exc).__name__}: {str(exc)[-ERROR_CHARS:]}"
+    return way
+
+
+def run_otter(python: str, cwd: Path, *args: str) -> None:
+    done = subprocess.run([python, "-m", "otter", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"otter {args[0]} exited with {done.returncode}: {(done.stdout + done.stderr)[-ERROR_CHARS:]}")
+
+
 # ---- one assignment, all ways --------------------------------------------------------------
 
-def compare(assignment: Assignment, count: int, jobs: int, with_nbgrader: bool) -> tuple[list[Way], float]:
-    """The four rows for one assignment and the floor (the tests' own time per submission)."""
+def compare(assignment: Assignment, count: int, jobs: int, with_nbgrader: bool,
+            otter_python: str) -> tuple[list[Way], float]:
+    """The five rows for one assignment and the floor (the tests' own time per submission)."""
     console.print(f"[dim]{assignment.id}: load average before: {load()}[/dim]")
     with tempfile.TemporaryDirectory(prefix="compare-peers-") as tmp:
         work = Path(tmp)
@@ -307,7 +403,9 @@ def compare(assignment: Assignment, count: int, jobs: int, with_nbgrader: bool) 
             nbgrader = time_nbgrader(work / "nbgrader", assignment, copies, graders)
         else:
             nbgrader = Way("4. nbgrader autograde", 1, check="skipped (--skip-nbgrader)")
-    return [*ours, naive, nbgrader], floor
+        progress(assignment, "otter run")
+        otter = time_otter(work / "otter", assignment, copies, graders, jobs, otter_python)
+    return [*ours, naive, nbgrader, otter], floor
 
 
 def our_rows(assignment: Assignment, copies: Sequence[Path], jobs: int) -> tuple[list[Way], float]:
@@ -317,6 +415,29 @@ def our_rows(assignment: Assignment, copies: Sequence[Path], jobs: int) -> tuple
     progress(assignment, "ours, fresh student process")
     fresh_row, _ = time_ours("2. ours, fresh student process", assignment, copies, jobs, False)
     return [warm_row, fresh_row], floor_seconds(warm_results)
+
+
+# ---- a cohort on every core ------------------------------------------------------------------
+
+def cohort(assignment: Assignment, count: int, jobs: int, floor: float) -> Table:
+    """``count`` copies graded by ``grade_many(jobs=jobs)`` (warm), against the floor x count
+    / jobs: what the tests alone would take with every worker busy all the time."""
+    progress(assignment, f"a cohort of {count} with --jobs {jobs}")
+    with tempfile.TemporaryDirectory(prefix="compare-peers-cohort-") as tmp:
+        copies = make_copies(assignment.reference, Path(tmp), count)
+        started = time.perf_counter()
+        results = grade_many(assignment, copies, jobs=jobs, warm=True)
+        wall = time.perf_counter() - started
+    full = sum(r.status == "graded" and r.score == r.max_score for r in results)
+    ideal = floor * count / jobs
+    result = Table(title=f"{assignment.id}: a cohort of {count} copies, --jobs {jobs} on {os.cpu_count()} CPUs "
+                         "(workers started inside the timing)",
+                   caption=f"load average after: {load()}")
+    for column in ("wall s", "tests' own time x N / jobs", "ratio", "s/submission", "check"):
+        result.add_column(column, justify="left" if column == "check" else "right")
+    result.add_row(f"{wall:.1f}", f"{ideal:.1f}", f"{wall / ideal:.2f}", f"{wall / count:.3f}",
+                   f"{full}/{count} full marks; " + student_processes(results, True))
+    return result
 
 
 def progress(assignment: Assignment, what: str) -> None:
@@ -358,7 +479,15 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--copies", type=int, default=50, help="submissions per way (default 50)")
     parser.add_argument("--assignments", nargs="+", default=["a4_bleu", "a5_transformer"])
     parser.add_argument("--skip-nbgrader", action="store_true", help="leave out way 4")
-    parser.add_argument("--jobs", type=int, default=1, help="workers for ways 1-3 (default 1)")
+    parser.add_argument("--jobs", type=int, default=1, help="workers for ways 1-3 and 5 (default 1)")
+    parser.add_argument("--otter-python", default=sys.executable,
+                        help="a Python with otter-grader, ipykernel and this package installed, for way 5 "
+                             "(default: this one)")
+    parser.add_argument("--cohort", type=int, default=200,
+                        help="then grade this many copies of A5 with --cohort-jobs workers (default 200; 0: skip)")
+    parser.add_argument("--cohort-jobs", type=int, default=default_jobs(), help="(default: the cores)")
+    parser.add_argument("--latency-repeat", type=int, default=1000,
+                        help="requests timed per kind for the channel latency table (0: skip)")
     args = parser.parse_args()
     if args.copies < 1 or args.jobs < 1:
         parser.error("--copies and --jobs must be at least 1")
@@ -370,8 +499,14 @@ def main() -> None:
     course = Course.locate()
     for assignment_id in args.assignments:
         assignment = course.assignment(assignment_id)
-        ways, floor = compare(assignment, args.copies, args.jobs, not args.skip_nbgrader)
+        ways, floor = compare(assignment, args.copies, args.jobs, not args.skip_nbgrader, args.otter_python)
         console.print(table(assignment, ways, floor, args.copies))
+        if assignment_id == COHORT_ASSIGNMENT and args.cohort:
+            console.print(cohort(assignment, args.cohort, args.cohort_jobs, floor))
+    if args.latency_repeat:
+        console.print(f"One request to a sandboxed student process, by kind ({args.latency_repeat} each; "
+                      "benchmarks/channel_latency.py):")
+        console.print(channel_latency.table(channel_latency.measure(args.latency_repeat)), markup=False)
     console.print("Compare ratios, not absolute seconds: this is a shared, noisy machine. For rows 1-2, "
                   "'tests s' is the tests' own time per submission in that run and 'overhead s' = "
                   "s/submission x workers - tests s.")
