@@ -264,12 +264,18 @@ def nbgrader_course(root: Path, assignment: Assignment, copies: Sequence[Path], 
 
 
 def run_nbgrader(root: Path, *args: str) -> None:
-    # nbgrader runs the `alembic` command to create its gradebook: find it next to this Python.
-    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
-    done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=root, capture_output=True, text=True,
+    run_tool(sys.executable, "nbgrader", root, *args)
+
+
+def run_tool(python: str, tool: str, cwd: Path, *args: str) -> None:
+    """``python -m tool args`` in ``cwd``; a RuntimeError with the end of its output if it fails."""
+    # nbgrader runs the `alembic` command to create its gradebook: find it next to that Python.
+    path = os.pathsep.join([str(Path(python).parent), os.environ.get("PATH", "")])
+    done = subprocess.run([python, "-m", tool, *args], cwd=cwd, capture_output=True, text=True,
                           env={**os.environ, "PATH": path}, check=False)
     if done.returncode != 0:
-        raise RuntimeError(f"nbgrader {args[0]} exited with {done.returncode}: {done.stderr[-ERROR_CHARS:]}")
+        output = (done.stdout + done.stderr)[-ERROR_CHARS:]
+        raise RuntimeError(f"{tool} {args[0]} exited with {done.returncode}: {output}")
 
 
 def nbgrader_scores(db_url: str, assignment_id: str, students: Sequence[str]) -> list[tuple[float, float]]:
@@ -356,12 +362,12 @@ def time_otter(root: Path, assignment: Assignment, copies: Sequence[Path], grade
     (root / "tests" / "hidden_graders.py").write_text(OTTER_TEST.format(
         points=assignment.rubric().max_score, modules=[module], args=[*PYTEST_ARGS, str(graders)]))
     try:
-        run_otter(python, root, "generate")
+        run_tool(python, "otter", root, "generate")
 
         def one(copy: Path) -> float:
             output = root / "results" / copy.name
             output.mkdir(parents=True)
-            run_otter(python, copy, "run", "-a", str(root / "autograder.zip"), "--no-logo", "-o", str(output),
+            run_tool(python, "otter", copy, "run", "-a", str(root / "autograder.zip"), "--no-logo", "-o", str(output),
                       f"{module}.py")
             tests = json.loads((output / "results.json").read_text())["tests"]
             return sum(t.get("score") or 0 for t in tests)
@@ -375,12 +381,6 @@ def time_otter(root: Path, assignment: Assignment, copies: Sequence[Path], grade
     except Exception as exc:  # otter is a peer, not ours: report it, keep the other rows
         way.check = f"[red]failed[/red]: {type(exc).__name__}: {str(exc)[-ERROR_CHARS:]}"
     return way
-
-
-def run_otter(python: str, cwd: Path, *args: str) -> None:
-    done = subprocess.run([python, "-m", "otter", *args], cwd=cwd, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"otter {args[0]} exited with {done.returncode}: {(done.stdout + done.stderr)[-ERROR_CHARS:]}")
 
 
 # ---- one assignment, all ways --------------------------------------------------------------
