@@ -142,11 +142,17 @@ def _key(value: Any) -> Any:
     if kind is int or kind is float or kind is bool or value is None:
         return [kind.__name__, value]
     if isinstance(value, (list, tuple)):
-        return ["list" if isinstance(value, list) else "tuple", [_key(v) for v in value]]
+        return [_kind(value), [_key(v) for v in value]]
     if isinstance(value, dict):
         items = sorted(([_key(k), _key(v)] for k, v in value.items()), key=repr)
-        return ["Counter" if isinstance(value, Counter) else "dict", items]
+        return [_kind(value), items]
     raise TypeError(f"not plain data: {type(value).__name__}")
+
+
+def _kind(container: Any) -> str:
+    """The key's name for a container: subclasses count as their base (a namedtuple is a
+    tuple), except Counter, whose missing keys read as 0 and so answer differently."""
+    return next(kind.__name__ for kind in (Counter, dict, list, tuple) if isinstance(container, kind))
 
 
 # --------------------------------------------------------------------------- encoding

@@ -159,7 +159,8 @@ class Server:
                 return copy.deepcopy(answers[key])
             return fallback(*args, **kwargs)
 
-        answered.__name__ = name or "answered"
+        if name:
+            answered.__name__ = name
         return answered
 
     def decoder(self, message: dict, blob: bytes) -> Any:
