@@ -1,4 +1,9 @@
-"""One trusted pytest session over a folder of graders, against one student workspace."""
+"""One trusted pytest session over a folder of graders, against one student workspace.
+
+The graders are imported (collected once, with the reference they run) in the grading
+process; each session then runs in a fork of it (:mod:`autograder.forked`), so whatever
+one submission's session leaves behind is gone before the next one starts.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +17,14 @@ from typing import Callable
 
 import pytest
 
+from . import forked
 from .remote import StudentSession
 from .sandbox.limits import Limits
 from .sandbox.policy import Sandbox
 from .sandbox.zygote import Zygote
 from .results import Verdict
 from .testing import GradingPlugin
+from .toolkit import Mistakes
 
 PYTEST_ARGS = [
     "-p", "no:cacheprovider",   # nothing written next to the graders
@@ -42,6 +49,9 @@ class GraderError(Exception):
         super().__init__(message)
         self.details = details
 
+    def __reduce__(self) -> tuple:  # raised in a grading fork, raised again in its parent
+        return type(self), (str(self), self.details)
+
 
 @dataclasses.dataclass
 class Run:
@@ -54,6 +64,10 @@ class Run:
     not run)."""
 
 
+_PRIMED: set[Path] = set()
+"""Grader folders whose modules this process has imported (see :func:`_prime`)."""
+
+
 def _forget_other_copies(test_dir: Path) -> None:
     """Drop grader modules of the same name imported from another folder (another course
     or checkout with this assignment id): pytest keeps one module per name, and would
@@ -64,6 +78,32 @@ def _forget_other_copies(test_dir: Path) -> None:
         path = getattr(module, "__file__", None)
         if name.startswith(prefix) and path and not Path(path).resolve().is_relative_to(folder):
             del sys.modules[name]
+    _PRIMED.difference_update({other for other in _PRIMED if other != folder
+                               and (other.parent.name, other.name) == (folder.parent.name, folder.name)})
+
+
+def _prime(test_dir: Path, rootdir: Path, solution_dir: Path | None) -> None:
+    """Import the graders (a collection without tests) and the reference here, once per
+    process, so that every grading fork starts with them imported. Only imports: no test,
+    no fixture and no student code runs here. A folder that fails to collect is left to
+    the session, which reports it."""
+    folder = test_dir.resolve()
+    if folder in _PRIMED or not forked.ENABLED:
+        return
+    _PRIMED.add(folder)
+    plugin = GradingPlugin(None, "", lambda name: 0.0, solution_dir)  # type: ignore[arg-type]
+    sink = io.StringIO()
+    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+        pytest.main([str(test_dir), "--rootdir", str(rootdir), "--collect-only", *PYTEST_ARGS], plugins=[plugin])
+    if plugin.collection_errors:  # what failed to import may be left half made: each session tries again
+        for name, module in list(sys.modules.items()):
+            path = getattr(module, "__file__", None)
+            if path and Path(path).resolve().is_relative_to(folder):
+                del sys.modules[name]
+    mistakes = Mistakes.of(solution_dir)
+    for name in mistakes.sources:
+        with contextlib.suppress(Exception):  # a broken reference is the session's to report
+            mistakes.reference(name)
 
 
 def run_tests(
@@ -79,16 +119,31 @@ def run_tests(
     if not test_dir.is_dir():
         raise GraderError(f"{test_dir}: no test folder")
     _forget_other_copies(test_dir)
-    session = StudentSession(workdir, limits, sandbox=sandbox, zygote=zygote)
     solution_dir = test_dir.parent if test_dir.name == "graders" else None
+    # The rootdir two levels up makes module names carry the assignment
+    # ("a4_bleu.graders.test_validation"), so one process can grade several
+    # assignments without one's test modules standing in for another's.
+    rootdir = test_dir.resolve().parent.parent
+    _prime(test_dir, rootdir, solution_dir)
+
+    def session() -> Run:
+        return _session(test_dir, rootdir, workdir, StudentSession(workdir, limits, sandbox=sandbox, zygote=zygote),
+                        seed, timeout_for, solution_dir)
+
+    try:
+        return forked.call(session)
+    except forked.ForkLost as exc:
+        if zygote is not None:  # it may have been left mid-request: the next submission starts a new one
+            zygote.close()
+        raise GraderError("the graders' session ended without a result", str(exc)) from None
+
+
+def _session(test_dir: Path, rootdir: Path, workdir: Path, session: StudentSession, seed: str,
+             timeout_for: Callable[[str], float], solution_dir: Path | None) -> Run:
     plugin = GradingPlugin(session, seed, timeout_for, solution_dir)
     sink = io.StringIO()
     try:
         with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-            # The rootdir two levels up makes module names carry the assignment
-            # ("a4_bleu.graders.test_validation"), so one process can grade several
-            # assignments without one's test modules standing in for another's.
-            rootdir = test_dir.resolve().parent.parent
             code = pytest.main([str(test_dir), "--rootdir", str(rootdir), *PYTEST_ARGS], plugins=[plugin])
     finally:
         session.close()

@@ -61,6 +61,8 @@ class Zygote:
         self.control: socket.socket | None = None
         self.log = self.spool.parent / f"{self.spool.name}.log"
         self.failed_starts = 0
+        self.owner = os.getpid()
+        """The process that started it: the only one that can wait for it."""
         self.failed = False
         """Whether it ever failed: then its log is kept for the instructor (see :meth:`discard`)."""
 
@@ -98,11 +100,16 @@ class Zygote:
             )
         theirs.close()
         self.control = ours
+        self.owner = os.getpid()
         self._answer(START_TIMEOUT)
 
     @property
     def running(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
+        if self.proc is None:
+            return False
+        if os.getpid() != self.owner:  # a grading fork (autograder.forked) cannot wait for its parent's child
+            return _alive(self.proc.pid)
+        return self.proc.poll() is None
 
     def close(self) -> None:
         """Kill the warm worker and everything in its sandbox."""
@@ -181,6 +188,16 @@ class Zygote:
             log.warning("the warm worker %s did not answer; its log is kept at %s", self.spool.name, self.log)
             raise ZygoteFailed(f"the warm worker did not answer{': ' + tail if tail else ''}")
         return json.loads(data)
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` is running (not gone, not a zombie), asked without waiting for it."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            state = stat.read().rsplit(b")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in (b"Z", b"X")
 
 
 _SHARED: dict[tuple, Zygote] = {}

@@ -38,10 +38,26 @@ def remembered(key: Hashable, compute: Callable[[], T]) -> T:
         _store.move_to_end(key)
         return _store[key]  # type: ignore[return-value]
     value = compute()
+    remember(key, value)
+    return value
+
+
+def remember(key: Hashable, value: object) -> None:
+    """Store ``value`` for ``key`` (an outcome computed elsewhere: a grading fork's)."""
     _store[key] = value
+    _store.move_to_end(key)
     while len(_store) > SIZE:
         _store.popitem(last=False)
-    return value
+
+
+def keys() -> set[Hashable]:
+    """The keys stored now (to tell later which ones are new: :func:`added_since`)."""
+    return set(_store)
+
+
+def added_since(before: set[Hashable]) -> list[tuple[Hashable, object]]:
+    """The entries stored since :func:`keys` returned ``before``, oldest first."""
+    return [(key, value) for key, value in _store.items() if key not in before]
 
 
 def code_digest(workdir: Path, files: Iterable[str], *, ignoring: Iterable[str] = ()) -> str | None:
