@@ -33,9 +33,11 @@ import importlib
 import logging
 import os
 import pickle
+import select
 import signal
 import sys
 import sysconfig
+import time
 import traceback
 from typing import Any, Callable, TypeVar
 
@@ -52,8 +54,9 @@ class ForkLost(Exception):
     """The fork ended without an outcome (killed, or it crashed in C code)."""
 
 
-def call(work: Callable[[], T]) -> T:
-    """``work()`` in a fork of this process: its value, or its exception raised here."""
+def call(work: Callable[[], T], *, timeout: float | None = None) -> T:
+    """``work()`` in a fork of this process: its value, or its exception raised here.
+    A fork still running after ``timeout`` seconds is killed (:class:`ForkLost`)."""
     if not ENABLED:
         return work()
     before = memo.keys(), set(sys.modules)
@@ -68,12 +71,18 @@ def call(work: Callable[[], T]) -> T:
     gc.unfreeze()
     os.close(writer)
     try:
-        with os.fdopen(reader, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(pid, 0)
+        data = _read_all(reader, None if timeout is None else time.monotonic() + timeout)
+        # With an outcome in hand, the fork's exit (unmapping its copy of this process,
+        # ~20 ms) need not be waited for: it is reaped later.
+        status = os.waitpid(pid, 0)[1] if not data else _reap(pid)
+    except TimeoutError:
+        _kill(pid)
+        raise ForkLost(f"the grading fork was still running after {timeout:.0f} s (killed)") from None
     except BaseException:
         _kill(pid)
         raise
+    finally:
+        os.close(reader)
     if not data:
         raise ForkLost(f"the grading fork ended without an outcome ({_describe(status)})")
     outcome = pickle.loads(data)
@@ -92,12 +101,27 @@ def call(work: Callable[[], T]) -> T:
     return outcome["value"]
 
 
+def _read_all(fd: int, deadline: float | None) -> bytes:
+    chunks = []
+    while True:
+        left = None if deadline is None else deadline - time.monotonic()
+        if left is not None and left <= 0 or not select.select([fd], [], [], left)[0]:
+            raise TimeoutError
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
 def _serve(work: Callable[[], Any], before: tuple[set, set], writer: int) -> None:  # pragma: no cover
-    """In the fork: run ``work``, send what crosses back, leave without cleaning up
-    (``os._exit``: the grading process's atexit handlers and finalizers, such as its warm
-    worker's, are not this copy's to run)."""
+    """In the fork: run ``work`` on one compute thread, send what crosses back, leave
+    without cleaning up (``os._exit``: the grading process's atexit handlers and
+    finalizers, such as its warm worker's, are not this copy's to run)."""
     code = 0
     try:
+        torch = sys.modules.get("torch")
+        if torch is not None:  # OpenMP threads a parent started do not exist here: never wait on them
+            torch.set_num_threads(1)
         records: list[logging.LogRecord] = []
         _capture_logs(records)
         value, raised = None, None
@@ -192,6 +216,21 @@ def _picklable(value: Any) -> bool:
     except Exception:  # noqa: BLE001
         return False
     return True
+
+
+_UNREAPED: set[int] = set()
+
+
+def _reap(pid: int) -> int:
+    """Reap ``pid`` if it has ended, and earlier forks that have; 0."""
+    _UNREAPED.add(pid)
+    for fork in list(_UNREAPED):
+        try:
+            if os.waitpid(fork, os.WNOHANG)[0]:
+                _UNREAPED.discard(fork)
+        except ChildProcessError:
+            _UNREAPED.discard(fork)
+    return 0
 
 
 def _kill(pid: int) -> None:

@@ -51,7 +51,8 @@ _PROSE = re.compile(r"[A-Za-z]{2,}[\s,;:']*\s[\s,;:']*[A-Za-z]{2,}")
 _TEMPLATE_CALL = re.compile(r"""\btr\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*\)""")
 NOT_MESSAGES = {"SpecError", "parametrize", "fixture", "module", "record", "getattr", "hasattr", "setattr", "import_module",
                 "compile", "match", "search", "sub", "fullmatch", "split", "findall", "startswith", "endswith",
-                "Call", "call", "attribute", "get", "log", "debug", "info", "warning", "error", "exception"}
+                "Call", "call", "attribute", "get", "log", "debug", "info", "warning", "error", "exception",
+                "remembered"}
 """Calls whose string arguments are names, patterns or log lines, not messages."""
 DESCRIBING = {"rule", "says", "observed", "expected", "what", "note", "notes", "wanted"}
 """Keyword arguments whose value is shown to the student, even when it is one word

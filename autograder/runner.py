@@ -1,8 +1,9 @@
 """One trusted pytest session over a folder of graders, against one student workspace.
 
-The graders are imported (collected once, with the reference they run) in the grading
-process; each session then runs in a fork of it (:mod:`autograder.forked`), so whatever
-one submission's session leaves behind is gone before the next one starts.
+The graders are collected once per grading process (:mod:`autograder.collected`, with the
+reference they run); each submission's test loop then runs in a fork of it
+(:mod:`autograder.forked`), so whatever one submission's session leaves behind is gone
+before the next one starts.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from typing import Callable
 import pytest
 
 from . import forked
+from .collected import Collected, collect, without_outer_rewriter
 from .remote import StudentSession
+from .results import Verdict
 from .sandbox.limits import Limits
 from .sandbox.policy import Sandbox
 from .sandbox.zygote import Zygote
-from .results import Verdict
 from .testing import GradingPlugin
-from .toolkit import Mistakes
 
 PYTEST_ARGS = [
     "-p", "no:cacheprovider",   # nothing written next to the graders
@@ -64,10 +65,6 @@ class Run:
     not run)."""
 
 
-_PRIMED: set[Path] = set()
-"""Grader folders whose modules this process has imported (see :func:`_prime`)."""
-
-
 def _forget_other_copies(test_dir: Path) -> None:
     """Drop grader modules of the same name imported from another folder (another course
     or checkout with this assignment id): pytest keeps one module per name, and would
@@ -78,32 +75,6 @@ def _forget_other_copies(test_dir: Path) -> None:
         path = getattr(module, "__file__", None)
         if name.startswith(prefix) and path and not Path(path).resolve().is_relative_to(folder):
             del sys.modules[name]
-    _PRIMED.difference_update({other for other in _PRIMED if other != folder
-                               and (other.parent.name, other.name) == (folder.parent.name, folder.name)})
-
-
-def _prime(test_dir: Path, rootdir: Path, solution_dir: Path | None) -> None:
-    """Import the graders (a collection without tests) and the reference here, once per
-    process, so that every grading fork starts with them imported. Only imports: no test,
-    no fixture and no student code runs here. A folder that fails to collect is left to
-    the session, which reports it."""
-    folder = test_dir.resolve()
-    if folder in _PRIMED or not forked.ENABLED:
-        return
-    _PRIMED.add(folder)
-    plugin = GradingPlugin(None, "", lambda name: 0.0, solution_dir)  # type: ignore[arg-type]
-    sink = io.StringIO()
-    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-        pytest.main([str(test_dir), "--rootdir", str(rootdir), "--collect-only", *PYTEST_ARGS], plugins=[plugin])
-    if plugin.collection_errors:  # what failed to import may be left half made: each session tries again
-        for name, module in list(sys.modules.items()):
-            path = getattr(module, "__file__", None)
-            if path and Path(path).resolve().is_relative_to(folder):
-                del sys.modules[name]
-    mistakes = Mistakes.of(solution_dir)
-    for name in mistakes.sources:
-        with contextlib.suppress(Exception):  # a broken reference is the session's to report
-            mistakes.reference(name)
 
 
 def run_tests(
@@ -124,26 +95,50 @@ def run_tests(
     # ("a4_bleu.graders.test_validation"), so one process can grade several
     # assignments without one's test modules standing in for another's.
     rootdir = test_dir.resolve().parent.parent
-    _prime(test_dir, rootdir, solution_dir)
+    graders = collect(test_dir, rootdir, solution_dir, PYTEST_ARGS) if forked.ENABLED else None
+    if graders is not None and graders.errors:
+        raise GraderError("the graders could not be collected", "\n".join(graders.errors))
 
     def session() -> Run:
-        return _session(test_dir, rootdir, workdir, StudentSession(workdir, limits, sandbox=sandbox, zygote=zygote),
-                        seed, timeout_for, solution_dir)
+        student = StudentSession(workdir, limits, sandbox=sandbox, zygote=zygote)
+        if graders is None:
+            return _session(test_dir, rootdir, student, seed, timeout_for, solution_dir)
+        return _loop(graders, test_dir, student, seed, timeout_for)
 
     try:
-        return forked.call(session)
+        return forked.call(session, timeout=graders.time_limit(timeout_for) if graders is not None else None)
     except forked.ForkLost as exc:
         if zygote is not None:  # it may have been left mid-request: the next submission starts a new one
             zygote.close()
         raise GraderError("the graders' session ended without a result", str(exc)) from None
 
 
-def _session(test_dir: Path, rootdir: Path, workdir: Path, session: StudentSession, seed: str,
-             timeout_for: Callable[[str], float], solution_dir: Path | None) -> Run:
-    plugin = GradingPlugin(session, seed, timeout_for, solution_dir)
+def _loop(graders: Collected, test_dir: Path, session: StudentSession, seed: str,
+          timeout_for: Callable[[str], float]) -> Run:
+    """The collected graders' test loop against ``session`` (in a grading fork)."""
     sink = io.StringIO()
     try:
         with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+            plugin = graders.run(session, seed, timeout_for)
+    except Exception as exc:  # noqa: BLE001 - pytest.exit() in a grader, pytest's own failure
+        raise GraderError(f"the graders' session ended with {type(exc).__name__}",
+                          f"{test_dir}: {exc}\n{sink.getvalue()[-2000:]}") from None
+    finally:
+        session.close()
+    if not plugin.verdicts:
+        raise GraderError("the graders' session found no tests", f"{test_dir}: {sink.getvalue()[-2000:]}")
+    problems = "\n\n".join(failure.feedback() for failure in session.import_failures.values())
+    return Run(list(plugin.verdicts.values()), problems)
+
+
+def _session(test_dir: Path, rootdir: Path, session: StudentSession, seed: str,
+             timeout_for: Callable[[str], float], solution_dir: Path | None) -> Run:
+    """A whole ``pytest.main`` over the graders against ``session`` (where they cannot be
+    collected ahead: another platform or pytest)."""
+    plugin = GradingPlugin(session, seed, timeout_for, solution_dir)
+    sink = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink), without_outer_rewriter():
             code = pytest.main([str(test_dir), "--rootdir", str(rootdir), *PYTEST_ARGS], plugins=[plugin])
     finally:
         session.close()

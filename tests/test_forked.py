@@ -156,3 +156,35 @@ def test_a_fork_that_dies_is_an_error_row_and_grading_goes_on(leaky, two, monkey
     after = grade(leaky, two[1])
     assert after.status == "graded" and data(after, "test_leak_global")["seen"] == [-1]
     assert after.sandbox["warm"] == died.sandbox["warm"]
+
+
+COUNTED = '''
+import os
+
+with open(os.environ["TOY_IMPORTS"], "a") as log:
+    log.write("imported\\n")
+
+
+def test_counted(toy):
+    """counted: add(1, 1)"""
+    assert toy.add(1, 1) == 2, "add(1, 1) is 2"
+'''
+
+
+def test_the_graders_are_collected_once_and_again_when_they_change(tmp_path, two, monkeypatch):
+    root = tmp_path / "course"
+    shutil.copytree(TEST_COURSE, root)
+    graders = root / "solutions/toy/graders"
+    (graders / "test_counted.py").write_text(COUNTED)
+    rubric = root / "solutions/toy/rubric.yaml"
+    rubric.write_text(rubric.read_text() + "  counted:\n    title: Counted\n    points: 1\n    tests: [test_counted*]\n")
+    imports = tmp_path / "imports.txt"
+    monkeypatch.setenv("TOY_IMPORTS", str(imports))
+    toy = Course(root).assignment("toy")
+    results = [grade(toy, folder) for folder in two]
+    assert imports.read_text().count("imported") == 1  # collected once, in this process
+    assert all(any(t.test.endswith("::test_counted") for t in r.tests) for r in results)
+    (graders / "test_counted.py").write_text(COUNTED + COUNTED.split("\n\n\n")[1].replace("test_counted", "test_counted_again"))
+    again = grade(toy, two[0])
+    assert imports.read_text().count("imported") == 2  # the changed file was collected again
+    assert {t.test.split("::")[-1] for t in again.tests} >= {"test_counted", "test_counted_again"}

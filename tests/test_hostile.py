@@ -402,17 +402,8 @@ def batch(tmp_path_factory, toy):
     # Workspaces (named in every fresh student process's command line) go under this
     # batch's folder, so processes of this batch can be told from anyone else's.
     saved, tempfile.tempdir = tempfile.tempdir, str(workspaces)
-    # Grading runs in no outer pytest session: keep this one's assertion rewriter off the
-    # graders, or feedback would carry its introspection of grader expressions.
-    # (Graders that an earlier test module imported through it are imported afresh.)
-    rewriters = [hook for hook in sys.meta_path if type(hook).__name__ == "AssertionRewritingHook"]
-    for hook in rewriters:
-        sys.meta_path.remove(hook)
-    rewritten = {name: module for name, module in list(sys.modules.items())
-                 if "@pytest_ar" in getattr(module, "__dict__", {})
-                 and str(getattr(module, "__file__", None) or "").startswith(str(TEST_COURSE))}
-    for name in rewritten:
-        del sys.modules[name]
+    # This process runs a pytest session whose assertion rewriter would quote grader
+    # expressions in feedback: grading keeps it off the graders by itself ("+  where" below).
     started = time.monotonic()
     try:
         results = grade_many(toy, sources, jobs=1, on_result=on_result, warm=WARM)
@@ -428,8 +419,6 @@ def batch(tmp_path_factory, toy):
         integrity = book.check_integrity() or "ok"
         book.close()
     finally:
-        sys.meta_path[:0] = rewriters
-        sys.modules.update(rewritten)
         tempfile.tempdir = saved
         signal.signal(ALLOWED_SIGNAL, previous_handler)
         holder.kill()

@@ -34,7 +34,7 @@ from collections import Counter
 import pytest
 
 from autograder.remote import RemoteObject
-from autograder.toolkit import Call, describe, expect_equal, instance
+from autograder.toolkit import Call, describe, expect_equal, instance, memo
 
 SPECIALS = ["<pad>", "<unk>", "<sos>", "<eos>"]
 PAD_ID, UNK_ID, SOS_ID, EOS_ID = 0, 1, 2, 3
@@ -154,7 +154,6 @@ def _sample():
     return pairs
 
 
-@functools.lru_cache(maxsize=8)
 def _sentencepiece(sentences, vocab_size, model_type):
     import sentencepiece as spm
 
@@ -166,12 +165,19 @@ def _sentencepiece(sentences, vocab_size, model_type):
         pad_piece="<pad>", unk_piece="<unk>", bos_piece="<sos>", eos_piece="<eos>",
         minloglevel=2,
     )
-    return spm.SentencePieceProcessor(model_proto=model.getvalue())
+    return model.getvalue()
 
 
 def sentencepiece(sentences, vocab_size, model_type="bpe"):
-    """sentencepiece trained here with the contract's options (the processor)."""
-    return _sentencepiece(tuple(sentences), vocab_size, model_type)
+    """sentencepiece trained here with the contract's options (the processor). The model is
+    kept for the grading process (``autograder.toolkit.memo``): validate grades every
+    mutant with one seed, so with the same sentences."""
+    import sentencepiece as spm
+
+    sentences = tuple(sentences)
+    proto = memo.remembered(("a1 sentencepiece", sentences, vocab_size, model_type),
+                            lambda: _sentencepiece(sentences, vocab_size, model_type))
+    return spm.SentencePieceProcessor(model_proto=proto)
 
 
 @pytest.fixture

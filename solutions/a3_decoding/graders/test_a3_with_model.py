@@ -15,7 +15,7 @@ Two checks, each in the concept it re-tests (after the due date):
 
 The model is A2's reference ``AttnSeq2Seq``, trained HERE, in the trusted process, for a
 fixed number of steps (fixed torch seed, one thread: the same model on every run), and
-cached per process. Its ``decode_step`` is the step function: every call the student's
+kept for the grading process (``autograder.toolkit.memo``). Its ``decode_step`` is the step function: every call the student's
 decoder makes crosses back to this process, which runs the model and records the call.
 If A2's reference cannot be loaded, a small GRU decoder with fixed random weights and a
 random "source memory" stands in for it, so the checks still decode a stateful torch model.
@@ -23,7 +23,6 @@ random "source memory" stands in for it, so the checks still decode a stateful t
 
 from __future__ import annotations
 
-import functools
 import importlib.util
 import random
 from collections import Counter
@@ -33,7 +32,7 @@ import torch
 from torch import nn
 
 from autograder import datasets
-from autograder.toolkit import describe, expect_equal
+from autograder.toolkit import describe, expect_equal, memo
 
 A2_REFERENCE = Path(__file__).resolve().parents[2] / "a2_attention" / "reference" / "attention.py"
 SPECIALS = ["<pad>", "<unk>", "<sos>", "<eos>"]
@@ -63,14 +62,12 @@ class DatesModel:
     """A2's reference model trained on the dates task, with its vocabularies."""
 
     def __init__(self):
-        spec = importlib.util.spec_from_file_location("a3_graders_a2_reference", A2_REFERENCE)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
         pairs = [(s.split(), t.split()) for s, t in datasets.dates("train")]
         self.src_itos, self.src_stoi = _vocab(s for s, _ in pairs)
         self.tgt_itos, self.tgt_stoi = _vocab(t for _, t in pairs)
+        torch.set_num_threads(1)
         torch.manual_seed(SEED)
-        self.model = module.AttnSeq2Seq(len(self.src_itos), len(self.tgt_itos), 16, 32, score="general")
+        self._build()
         optimizer = torch.optim.Adam(self.model.parameters(), lr=0.02)
         order = random.Random(SEED)
         self.model.train()
@@ -85,8 +82,28 @@ class DatesModel:
             loss.backward()
             optimizer.step()
         self.model.eval()
+
+    def _build(self):
+        spec = importlib.util.spec_from_file_location("a3_graders_a2_reference", A2_REFERENCE)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        self.model = module.AttnSeq2Seq(len(self.src_itos), len(self.tgt_itos), 16, 32, score="general")
         self.vocab_size = len(self.tgt_itos)
         self.name = "A2's attention model trained on the dates task"
+
+    # Kept in autograder.toolkit.memo, which pickles it back from the grading fork that
+    # trained it: the weights and vocabularies only (the model's class is A2's reference,
+    # loaded from its file, which pickle could not find by name).
+    def __getstate__(self):
+        return {"weights": self.model.state_dict(), "src_itos": self.src_itos, "tgt_itos": self.tgt_itos}
+
+    def __setstate__(self, state):
+        self.src_itos, self.tgt_itos = state["src_itos"], state["tgt_itos"]
+        self.src_stoi = {token: i for i, token in enumerate(self.src_itos)}
+        self.tgt_stoi = {token: i for i, token in enumerate(self.tgt_itos)}
+        self._build()
+        self.model.load_state_dict(state["weights"])
+        self.model.eval()
 
     def encode(self, source: str):
         src = torch.tensor([[self.src_stoi.get(t, 1) for t in source.split()]], dtype=torch.long)
@@ -137,11 +154,10 @@ class ToyModel:
         return [str(i) for i in range(1000)]
 
 
-@functools.lru_cache(maxsize=1)
 def trained_model():
-    torch.set_num_threads(1)
     try:
-        return DatesModel()
+        return memo.remembered(("a3 dates model", SEED, TRAIN_STEPS, A2_REFERENCE.read_text(encoding="utf-8")),
+                               DatesModel)
     except Exception:  # A2's reference is missing or broken: decode a stand-in model instead
         return ToyModel()
 
