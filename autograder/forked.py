@@ -50,6 +50,12 @@ ENABLED = sys.platform.startswith("linux") and hasattr(os, "fork") and not os.en
 step through a grader in a debugger; then state may pass from one submission to the next)."""
 
 
+log = logging.getLogger(__name__)
+
+_WARNED: set[str] = set()
+"""Kinds of memo entries already said not to pickle (said once per process)."""
+
+
 class ForkLost(Exception):
     """The fork ended without an outcome (killed, or it crashed in C code)."""
 
@@ -88,6 +94,11 @@ def call(work: Callable[[], T], *, timeout: float | None = None) -> T:
     outcome = pickle.loads(data)
     for key, value in outcome["memo"]:
         memo.remember(key, value)
+    for kind in outcome["unsent"]:
+        if kind not in _WARNED:
+            _WARNED.add(kind)
+            log.warning("toolkit.memo entries under %s could not be sent back from the grading fork (they do not "
+                        "pickle): they are computed again for every submission", kind)
     for name in outcome["imported"]:
         if name not in sys.modules:
             with contextlib.suppress(Exception):
@@ -129,8 +140,11 @@ def _serve(work: Callable[[], Any], before: tuple[set, set], writer: int) -> Non
             value = work()
         except BaseException as exc:  # noqa: BLE001 - every outcome goes back to the parent
             raised = exc
+        added = memo.added_since(before[0])
         outcome = {"value": value, "raised": _portable(raised), "records": [_portable_record(r) for r in records],
-                   "memo": [entry for entry in memo.added_since(before[0]) if _picklable(entry)],
+                   "memo": [entry for entry in added if _picklable(entry)],
+                   "unsent": sorted({repr(key[0] if isinstance(key, tuple) and key else key)[:80]
+                                     for key, value in added if not _picklable((key, value))}),
                    "imported": _libraries_imported(before[1])}
         try:
             data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)

@@ -60,6 +60,7 @@ def test_kept(toy, record, rng):
     import tabnanny  # noqa: F401  (a standard module nothing else here imports)
 
     record("computed_in", memo.remembered(("toy-fork", rng.random()), os.getpid))  # one key per seed
+    memo.remembered(("toy-unpicklable", rng.random()), lambda: lambda: 1)  # stays in its fork
     record("graded_in", os.getpid())
     logging.getLogger("toy.graders").warning("graded in %s", os.getpid())
 '''
@@ -118,9 +119,10 @@ def test_the_grading_process_is_left_as_it_was(leaky, two):
     assert graders and all(m.SEEN == [] for m in graders)  # imported here once, never run here
 
 
-def test_what_is_meant_to_cross_does(leaky, two, caplog):
+def test_what_is_meant_to_cross_does(leaky, two, caplog, monkeypatch):
     sys.modules.pop("tabnanny", None)
-    with caplog.at_level(logging.WARNING, logger="toy.graders"):
+    monkeypatch.setattr(forked, "_WARNED", set())  # said once per process: maybe already, by an earlier test
+    with caplog.at_level(logging.WARNING):
         first, second = (grade(leaky, folder, seed="kept") for folder in two)
     kept = data(first, "test_kept"), data(second, "test_kept")
     assert kept[0]["graded_in"] != kept[1]["graded_in"] != os.getpid()  # two forks
@@ -128,6 +130,8 @@ def test_what_is_meant_to_cross_does(leaky, two, caplog):
     assert "tabnanny" in sys.modules  # the next fork starts with it
     logged = [r.getMessage() for r in caplog.records if r.name == "toy.graders"]
     assert logged == [f"graded in {kept[0]['graded_in']}", f"graded in {kept[1]['graded_in']}"]
+    unsent = [r.getMessage() for r in caplog.records if "could not be sent back" in r.getMessage()]
+    assert len(unsent) == 1 and "'toy-unpicklable'" in unsent[0]  # said once, naming the entries
 
 
 def test_in_process_the_same_graders_do_leak(leaky, two, monkeypatch):
