@@ -192,3 +192,22 @@ def test_the_graders_are_collected_once_and_again_when_they_change(tmp_path, two
     again = grade(toy, two[0])
     assert imports.read_text().count("imported") == 2  # the changed file was collected again
     assert {t.test.split("::")[-1] for t in again.tests} >= {"test_counted", "test_counted_again"}
+
+
+def test_a_fork_past_its_time_limit_is_killed_and_its_errors_come_back_whole():
+    import time
+
+    from autograder.runner import GraderError
+
+    started = time.monotonic()
+    with pytest.raises(forked.ForkLost, match="still running after 1 s"):
+        forked.call(lambda: time.sleep(30), timeout=1.0)
+    assert time.monotonic() - started < 10
+
+    def broken():
+        raise GraderError("the graders could not be collected", "test_x.py: ImportError")
+
+    with pytest.raises(GraderError) as raised:
+        forked.call(broken)
+    assert raised.value.details == "test_x.py: ImportError"  # what only the instructor's log shows
+    assert forked.call(lambda: os.getpid()) != os.getpid()

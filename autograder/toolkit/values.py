@@ -6,6 +6,7 @@ Counter or a tensor the same way.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Any, Callable, Sequence
 
@@ -83,8 +84,8 @@ class Call:
 
     __repr__ = __str__
 
-    _answered: tuple[Any, tuple[str, ...], bool, Any] | None = None
-    """(module, stand-ins, ok, value or error) from :func:`run_together`, used once."""
+    _answered: _Answer | None = None
+    """What :func:`run_together` got for this call, used once."""
 
     def run(self, module: Any) -> Any:
         """Call ``module.<function>`` (a student module proxy) with the stored arguments,
@@ -93,13 +94,24 @@ class Call:
 
         self.trusted = active_trusted(module)
         answered, self._answered = self._answered, None
-        if answered is not None and answered[0] is module and answered[1] == self.trusted:
-            if not answered[2]:
-                raise answered[3]
-            return answered[3]
+        if answered is not None and answered.module is module and answered.stand_ins == self.trusted:
+            if not answered.ok:
+                raise answered.value
+            return answered.value
         if isinstance(module, RemoteObject):  # one round trip, not a getattr and a call
             return module._call_attr(self.function, *self.args, **self.kwargs)
         return getattr(module, self.function)(*self.args, **self.kwargs)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Answer:
+    """A call's outcome from :func:`run_together`, valid for that module under those stand-ins."""
+
+    module: Any
+    stand_ins: tuple[str, ...]
+    ok: bool
+    value: Any
+    """The value returned, or the StudentError raised."""
 
 
 def run_together(module: Any, calls: Sequence[Call]) -> Sequence[Call]:
@@ -125,10 +137,10 @@ def run_together(module: Any, calls: Sequence[Call]) -> Sequence[Call]:
         try:
             outcomes = module._call_many(function, [(call.args, call.kwargs) for call in group])
         except StudentError as exc:
-            group[0]._answered = (module, stand_ins, False, exc)
+            group[0]._answered = _Answer(module, stand_ins, False, exc)
             continue
         for call, (ok, value) in zip(group, outcomes):
-            call._answered = (module, stand_ins, ok, value)
+            call._answered = _Answer(module, stand_ins, ok, value)
     return calls
 
 
