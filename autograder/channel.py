@@ -142,6 +142,8 @@ def _key(value: Any) -> Any:
     if kind is int or kind is float or kind is bool or value is None:
         return [kind.__name__, value]
     if isinstance(value, (list, tuple)):
+        if all(type(v) is str for v in value):  # a list of tokens, the common case: each its own key
+            return [_kind(value), list(value)]
         return [_kind(value), [_key(v) for v in value]]
     if isinstance(value, dict):
         items = sorted(([_key(k), _key(v)] for k, v in value.items()), key=repr)
@@ -152,6 +154,9 @@ def _key(value: Any) -> Any:
 def _kind(container: Any) -> str:
     """The key's name for a container: subclasses count as their base (a namedtuple is a
     tuple), except Counter, whose missing keys read as 0 and so answer differently."""
+    kind = type(container)
+    if kind is list or kind is tuple or kind is dict:
+        return kind.__name__
     return next(kind.__name__ for kind in (Counter, dict, list, tuple) if isinstance(container, kind))
 
 
