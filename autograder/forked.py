@@ -66,16 +66,23 @@ def call(work: Callable[[], T], *, timeout: float | None = None) -> T:
     if not ENABLED:
         return work()
     before = memo.keys(), set(sys.modules)
+    parent = os.getpid()
     reader, writer = os.pipe()
     # The fork's garbage collector leaves what the parent holds alone: walking it would
     # copy every page of it (copy-on-write), ~40 ms a collection with torch imported.
     gc.freeze()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(reader)
+        raise
+    finally:
+        if os.getpid() == parent:
+            gc.unfreeze()
+            os.close(writer)
     if pid == 0:  # pragma: no cover - the fork's coverage is not collected
         os.close(reader)
         _serve(work, before, writer)
-    gc.unfreeze()
-    os.close(writer)
     try:
         data = _read_all(reader, None if timeout is None else time.monotonic() + timeout)
         # With an outcome in hand, the fork's exit (unmapping its copy of this process,
@@ -91,7 +98,10 @@ def call(work: Callable[[], T], *, timeout: float | None = None) -> T:
         os.close(reader)
     if not data:
         raise ForkLost(f"the grading fork ended without an outcome ({_describe(status)})")
-    outcome = pickle.loads(data)
+    try:
+        outcome = pickle.loads(data)
+    except Exception as exc:  # noqa: BLE001 - e.g. an exception class this process cannot import
+        raise ForkLost(f"the grading fork's outcome could not be read here ({type(exc).__name__}: {exc})") from None
     for key, value in outcome["memo"]:
         memo.remember(key, value)
     for kind in outcome["unsent"]:
@@ -114,9 +124,11 @@ def call(work: Callable[[], T], *, timeout: float | None = None) -> T:
 
 def _read_all(fd: int, deadline: float | None) -> bytes:
     chunks = []
+    waiting = select.poll()  # not select.select: a long-lived process may hold fds above 1024
+    waiting.register(fd, select.POLLIN | select.POLLHUP)
     while True:
         left = None if deadline is None else deadline - time.monotonic()
-        if left is not None and left <= 0 or not select.select([fd], [], [], left)[0]:
+        if left is not None and left <= 0 or not waiting.poll(None if left is None else left * 1000):
             raise TimeoutError
         chunk = os.read(fd, 1 << 20)
         if not chunk:
