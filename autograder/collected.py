@@ -86,8 +86,10 @@ def collect(test_dir: Path, rootdir: Path, solution_dir: Path | None, args: list
     known = _COLLECTED.get(folder)
     if known is not None and known.signature == files:
         return known
-    if known is not None or folder not in _COLLECTED:
-        forget_modules(folder)
+    if known is not None and known.config is not None:
+        with contextlib.suppress(Exception):  # the collection it replaces lets go of its files
+            known.config._ensure_unconfigure()
+    forget_modules(folder)  # new or changed: its modules are imported afresh
     plugin = GradingPlugin(None, "", lambda name: 0.0, solution_dir)  # type: ignore[arg-type]
     sink = io.StringIO()
     try:
@@ -104,9 +106,14 @@ def collect(test_dir: Path, rootdir: Path, solution_dir: Path | None, args: list
     except Exception as exc:  # noqa: BLE001 - a conftest that cannot be imported, a usage error
         plugin.collection_errors.append(f"{test_dir}: {type(exc).__name__}: {exc}"[-2000:])
         config = session = None
-    if plugin.collection_errors:  # what failed to import may be left half made: each attempt imports again
-        forget_modules(folder)
     collected = Collected(folder, files, config, session, plugin)
+    if plugin.collection_errors:  # not kept: the next submission tries again (what failed may be fixed by then),
+        forget_modules(folder)    # importing afresh what was left half made
+        _COLLECTED.pop(folder, None)
+        if config is not None:
+            with contextlib.suppress(Exception):
+                config._ensure_unconfigure()
+        return collected
     _COLLECTED[folder] = collected
     mistakes = Mistakes.of(solution_dir)
     for name in mistakes.sources:
