@@ -86,9 +86,8 @@ def collect(test_dir: Path, rootdir: Path, solution_dir: Path | None, args: list
     known = _COLLECTED.get(folder)
     if known is not None and known.signature == files:
         return known
-    if known is not None and known.config is not None:
-        with contextlib.suppress(Exception):  # the collection it replaces lets go of its files
-            known.config._ensure_unconfigure()
+    if known is not None:
+        _unconfigure(known.config)  # the collection this one replaces lets go of its files
     forget_modules(folder)  # new or changed: its modules are imported afresh
     plugin = GradingPlugin(None, "", lambda name: 0.0, solution_dir)  # type: ignore[arg-type]
     sink = io.StringIO()
@@ -110,9 +109,7 @@ def collect(test_dir: Path, rootdir: Path, solution_dir: Path | None, args: list
     if plugin.collection_errors:  # not kept: the next submission tries again (what failed may be fixed by then),
         forget_modules(folder)    # importing afresh what was left half made
         _COLLECTED.pop(folder, None)
-        if config is not None:
-            with contextlib.suppress(Exception):
-                config._ensure_unconfigure()
+        _unconfigure(config)
         return collected
     _COLLECTED[folder] = collected
     mistakes = Mistakes.of(solution_dir)
@@ -120,6 +117,16 @@ def collect(test_dir: Path, rootdir: Path, solution_dir: Path | None, args: list
         with contextlib.suppress(Exception):  # a broken reference is reported by the checks that use it
             mistakes.reference(name)
     return collected
+
+
+def _unconfigure(config: Any) -> None:
+    """End a configuration as pytest would, inside the same redirection it started in:
+    pytest's capturing puts back the ``sys.stdout`` it found, which was that redirection's."""
+    if config is None:
+        return
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), \
+            contextlib.suppress(Exception):
+        config._ensure_unconfigure()
 
 
 @contextlib.contextmanager
