@@ -47,7 +47,7 @@ T = TypeVar("T")
 
 ENABLED = sys.platform.startswith("linux") and hasattr(os, "fork") and not os.environ.get("AUTOGRADER_NO_FORK")
 """Whether :func:`call` forks here. ``AUTOGRADER_NO_FORK=1`` grades in this process (to
-step through a grader in a debugger; then state may pass from one submission to the next)."""
+profile a grader where it is run; then state may pass from one submission to the next)."""
 
 
 log = logging.getLogger(__name__)
