@@ -39,7 +39,6 @@ from .toolkit import Mistakes
 class Collected:
     """A configured, collected pytest session over one grader folder."""
 
-    folder: Path
     signature: tuple
     config: Any
     session: Any
@@ -105,7 +104,7 @@ def collect(test_dir: Path, rootdir: Path, solution_dir: Path | None, args: list
     except Exception as exc:  # noqa: BLE001 - a conftest that cannot be imported, a usage error
         plugin.collection_errors.append(f"{test_dir}: {type(exc).__name__}: {exc}"[-2000:])
         config = session = None
-    collected = Collected(folder, files, config, session, plugin)
+    collected = Collected(files, config, session, plugin)
     if plugin.collection_errors:  # not kept: the next submission tries again (what failed may be fixed by then),
         forget_modules(folder)    # importing afresh what was left half made
         _COLLECTED.pop(folder, None)

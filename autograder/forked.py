@@ -152,12 +152,15 @@ def _serve(work: Callable[[], Any], before: tuple[set, set], writer: int) -> Non
             value = work()
         except BaseException as exc:  # noqa: BLE001 - every outcome goes back to the parent
             raised = exc
-        added = memo.added_since(before[0])
+        sent, unsent = [], set()
+        for entry in memo.added_since(before[0]):
+            if _picklable(entry):
+                sent.append(entry)
+            else:
+                key = entry[0]
+                unsent.add(repr(key[0] if isinstance(key, tuple) and key else key)[:80])
         outcome = {"value": value, "raised": _portable(raised), "records": [_portable_record(r) for r in records],
-                   "memo": [entry for entry in added if _picklable(entry)],
-                   "unsent": sorted({repr(key[0] if isinstance(key, tuple) and key else key)[:80]
-                                     for key, value in added if not _picklable((key, value))}),
-                   "imported": _libraries_imported(before[1])}
+                   "memo": sent, "unsent": sorted(unsent), "imported": _libraries_imported(before[1])}
         try:
             data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:  # noqa: BLE001

@@ -127,8 +127,7 @@ def _loop(graders: Collected, test_dir: Path, session: StudentSession, seed: str
         session.close()
     if not plugin.verdicts:
         raise GraderError("the graders' session found no tests", f"{test_dir}: {sink.getvalue()[-2000:]}")
-    problems = "\n\n".join(failure.feedback() for failure in session.import_failures.values())
-    return Run(list(plugin.verdicts.values()), problems)
+    return _run_of(plugin, session)
 
 
 def _session(test_dir: Path, rootdir: Path, session: StudentSession, seed: str,
@@ -148,5 +147,9 @@ def _session(test_dir: Path, rootdir: Path, session: StudentSession, seed: str,
         ending = "found no tests" if code in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED) \
             else f"ended with pytest exit code {int(code)}"
         raise GraderError(f"the graders' session {ending}", f"{test_dir}: {sink.getvalue()[-2000:]}")
+    return _run_of(plugin, session)
+
+
+def _run_of(plugin: GradingPlugin, session: StudentSession) -> Run:
     problems = "\n\n".join(failure.feedback() for failure in session.import_failures.values())
     return Run(list(plugin.verdicts.values()), problems)

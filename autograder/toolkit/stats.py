@@ -60,10 +60,11 @@ def expect_rate(count: int, n: int, p: float, *, what: str, rule: str, call: str
             if code is None:
                 return rate_of(module)
             if code not in measured:
-                # The key holds the code's bytes, not the code object: memo entries travel
-                # back from the grading fork by pickle.
-                key = ("rate", function, rate_key, hashlib.sha256(marshal.dumps(code)).hexdigest())
-                measured[code] = rate_of(module) if rate_key is None else memo.remembered(key, lambda: rate_of(module))
+                if rate_key is None:
+                    measured[code] = rate_of(module)
+                else:  # the code's digest, not the code object: memo entries travel back from the fork by pickle
+                    key = ("rate", function, rate_key, hashlib.sha256(marshal.dumps(code)).hexdigest())
+                    measured[code] = memo.remembered(key, lambda: rate_of(module))
             return measured[code]
 
         def plausible(module: ModuleType) -> bool:
